@@ -1,0 +1,157 @@
+/**
+ * Photonics port, simulated: a weak coherent source, a lossy channel and Bob's passive-basis
+ * receiver with two threshold detectors per basis.
+ *
+ * Per slot with mean photon number μ (of the slot's intensity class), the photons reaching
+ * Bob's detectors are Poisson with mean μ·η, η = 10^(−lossDb/10) · detectorEfficiency (thinning
+ * of a Poisson source). Each arriving photon lands on the detector of Alice's bit when the bases
+ * match, flipped with probability `misalignment`; on either detector at random when they don't.
+ * Each detector also fires with `darkCountProbability`. Both detectors firing is a double click:
+ * Bob keeps it with a random bit (the squashing convention) and it is counted.
+ */
+import { checkNumber, checkObject, checkProbability } from '../../src/_check.ts';
+import type { Detections, PhotonicsHealth, PhotonicsRx, PhotonicsTx, PulseTrain } from '../photonics.ts';
+import { PhysicsRandom } from './prng.ts';
+
+export interface SimPhotonicsConfig {
+  /** Channel loss in dB (fiber: α·km; free space: the link budget), ≥ 0. */
+  readonly lossDb: number;
+  /** Bob's detection efficiency η_Bob, in [0, 1]. */
+  readonly detectorEfficiency: number;
+  /** Probability that one detector fires in a slot with no photon (dark count / background), in [0, 1]. */
+  readonly darkCountProbability: number;
+  /** Probability e_d that a photon lands on the wrong detector in the matching basis, in [0, 0.5]. */
+  readonly misalignment: number;
+  /** Mean photon number per intensity class, indexed by Intensity (signal, decoy, vacuum). */
+  readonly meanPhotonNumbers: readonly number[];
+}
+
+const FIELDS = ['lossDb', 'detectorEfficiency', 'darkCountProbability', 'misalignment', 'meanPhotonNumbers'] as const;
+
+/** Checks every field before anything runs; the error names the field. */
+export function checkSimPhotonicsConfig(config: unknown, field = 'photonics'): SimPhotonicsConfig {
+  const c = checkObject(field, config, FIELDS);
+  checkNumber(`${field}.lossDb`, c.lossDb, 0, 1000);
+  checkProbability(`${field}.detectorEfficiency`, c.detectorEfficiency);
+  checkProbability(`${field}.darkCountProbability`, c.darkCountProbability);
+  checkNumber(`${field}.misalignment`, c.misalignment, 0, 0.5);
+  const mu = c.meanPhotonNumbers;
+  if (!Array.isArray(mu) || mu.length < 1 || mu.length > 3)
+    throw new TypeError(`"${field}.meanPhotonNumbers" expected an array of 1 to 3 numbers`);
+  mu.forEach((m, i) => checkNumber(`${field}.meanPhotonNumbers[${i}]`, m, 0, 100));
+  return c as unknown as SimPhotonicsConfig;
+}
+
+/** Counters a simulation reports; Bob's hardware could not know `photonsArrived`. */
+export interface SimPhotonicsStats {
+  slots: number;
+  photonsArrived: number;
+  darkClicks: number;
+}
+
+class SimReceiver implements PhotonicsRx {
+  pending: Detections | undefined;
+
+  collect(): Detections {
+    const d = this.pending;
+    if (!d) throw new Error('photonics: collect() before a pulse train was emitted');
+    this.pending = undefined;
+    return d;
+  }
+
+  health(): PhotonicsHealth {
+    return { healthy: true };
+  }
+}
+
+class SimTransmitter implements PhotonicsTx {
+  constructor(
+    private readonly config: SimPhotonicsConfig,
+    private readonly random: PhysicsRandom,
+    private readonly receiver: SimReceiver,
+    readonly stats: SimPhotonicsStats,
+  ) {}
+
+  emit(train: PulseTrain): void {
+    this.receiver.pending = propagate(train, this.config, this.random, this.stats);
+  }
+
+  health(): PhotonicsHealth {
+    return { healthy: true };
+  }
+}
+
+/** A linked transmitter and receiver; `seed` fixes every physical outcome. */
+export function createSimPhotonics(config: SimPhotonicsConfig, seed: number | Uint8Array) {
+  checkSimPhotonicsConfig(config);
+  const stats: SimPhotonicsStats = { slots: 0, photonsArrived: 0, darkClicks: 0 };
+  const rx = new SimReceiver();
+  const tx = new SimTransmitter(config, new PhysicsRandom(seed, 'channel'), rx, stats);
+  return { tx: tx as PhotonicsTx, rx: rx as PhotonicsRx, stats };
+}
+
+function propagate(train: PulseTrain, c: SimPhotonicsConfig, random: PhysicsRandom, stats: SimPhotonicsStats): Detections {
+  const eta = 10 ** (-c.lossDb / 10) * c.detectorEfficiency;
+  // Per intensity class: P(at least one photon arrives) and e^{-λ}, λ = μη.
+  const lambda = c.meanPhotonNumbers.map((mu) => mu * eta);
+  const pArrive = lambda.map((l) => -Math.expm1(-l));
+  const pd = c.darkCountProbability;
+  const pDark0 = pd * (1 - pd); // only detector 0
+  const pDarkAny = 1 - (1 - pd) * (1 - pd);
+  const slots: number[] = [];
+  const bases: number[] = [];
+  const bits: number[] = [];
+  let doubleClicks = 0;
+  for (let i = 0; i < train.count; i++) {
+    const cls = train.intensities[i]!;
+    const l = lambda[cls];
+    if (l === undefined) throw new RangeError(`"train.intensities[${i}]" is ${cls}, a class with no mean photon number`);
+    let click0 = 0;
+    let click1 = 0;
+    let basis = -1;
+    const u = random.uniform();
+    if (u < pArrive[cls]!) {
+      // Photons arriving, given at least one: invert the Poisson CDF from k = 1 with the same draw.
+      let k = 1;
+      let pk = Math.exp(-l) * l;
+      let cdf = pk;
+      while (u >= cdf && k < 64) {
+        k++;
+        pk *= l / k;
+        cdf += pk;
+      }
+      stats.photonsArrived += k;
+      basis = random.bit();
+      const match = basis === train.bases[i];
+      for (let j = 0; j < k; j++) {
+        const detector = match ? train.bits[i]! ^ (random.uniform() < c.misalignment ? 1 : 0) : random.bit();
+        if (detector) click1 = 1;
+        else click0 = 1;
+      }
+    }
+    const d = random.uniform();
+    if (d < pDarkAny) {
+      stats.darkClicks++;
+      if (d < pDark0) click0 = 1;
+      else if (d < 2 * pDark0) click1 = 1;
+      else click0 = click1 = 1;
+    }
+    if (!click0 && !click1) continue;
+    if (basis < 0) basis = random.bit();
+    let bit = click1;
+    if (click0 && click1) {
+      doubleClicks++;
+      bit = random.bit();
+    }
+    slots.push(i);
+    bases.push(basis);
+    bits.push(bit);
+  }
+  stats.slots += train.count;
+  return {
+    slots: Uint32Array.from(slots),
+    bases: Uint8Array.from(bases),
+    bits: Uint8Array.from(bits),
+    doubleClicks,
+  };
+}

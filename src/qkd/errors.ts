@@ -1,0 +1,27 @@
+/**
+ * Why a QKD block was aborted: typed reasons with stable numeric codes (they appear in evidence
+ * records and KPIs). An abort zeroises the block's bits; nothing of it is released.
+ */
+export const QkdAbortReason = {
+  MALFORMED_MESSAGE: 1,
+  UNEXPECTED_MESSAGE: 2,
+  BLOCK_ID_MISMATCH: 3,
+  UNSUPPORTED_VERSION: 4,
+  PHOTONICS_UNHEALTHY: 5,
+  PEER_INCONSISTENT: 6,
+  SAMPLE_TOO_SMALL: 7,
+} as const;
+export type QkdAbortReason = (typeof QkdAbortReason)[keyof typeof QkdAbortReason];
+
+const NAMES = Object.fromEntries(Object.entries(QkdAbortReason).map(([k, v]) => [v, k])) as Record<number, string>;
+
+export class QkdAbort extends Error {
+  constructor(readonly reason: QkdAbortReason, readonly detail: string) {
+    super(`QKD block aborted: ${NAMES[reason]} (${detail})`);
+    this.name = 'QkdAbort';
+  }
+
+  get reasonName(): string {
+    return NAMES[this.reason]!;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Vector suites: one function per suite, from a JSON input to a JSON output (bytes as hex).
+ * The same functions run on Node and on XS; test/vectors/<suite>.json holds the golden cases
+ * (written once by `npm run vectors:write`, then reviewed and committed). Runtime-agnostic:
+ * nothing here may touch Node or XS globals.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { ChaCha20Drbg } from '../../hal/sim/drbg.ts';
+import { SimEntropy } from '../../hal/sim/entropy.ts';
+import { PhysicsRandom } from '../../hal/sim/prng.ts';
+import { bytesToHex, hexToBytes, packBits } from '../../src/bytes.ts';
+import { prepareTrain } from '../../src/qkd/bb84.ts';
+import { decodeSiftMessage, encodeSiftMessage, type SiftMessage } from '../../src/qkd/messages.ts';
+import { Transcript } from '../../src/transcript.ts';
+import { runBb84Slice, type SliceConfig } from '../../sim/bb84-slice.ts';
+
+type Json = any;
+
+/** A sift message as JSON: arrays of numbers for the bit and slot fields. */
+function messageFromJson(m: Json): SiftMessage {
+  const u8 = (a: number[]) => Uint8Array.from(a);
+  switch (m.type) {
+    case 1: return { type: 1, blockId: m.blockId, slotCount: m.slotCount, slots: Uint32Array.from(m.slots), bases: u8(m.bases) };
+    case 2: return { type: 2, blockId: m.blockId, keep: u8(m.keep) };
+    case 3: return { type: 3, blockId: m.blockId, sample: u8(m.sample), aliceBits: u8(m.aliceBits) };
+    default: return { type: 4, blockId: m.blockId, bobBits: u8(m.bobBits) };
+  }
+}
+
+function messageToJson(m: SiftMessage): Json {
+  const out: Json = {};
+  for (const [k, v] of Object.entries(m)) out[k] = v instanceof Uint8Array || v instanceof Uint32Array ? Array.from(v) : v;
+  return out;
+}
+
+export const vectorSuites: Record<string, (input: Json) => Json> = {
+  /** noble's SHA-256 on this runtime (FIPS 180-4 examples). */
+  'sha256': (input) => bytesToHex(sha256(hexToBytes(input.messageHex))),
+
+  'sim-drbg': (input) => bytesToHex(new ChaCha20Drbg(input.seed, input.label).randomBytes(input.length)),
+
+  'sim-physics-random': (input) => {
+    const r = new PhysicsRandom(input.seed, input.label);
+    return Array.from({ length: input.count }, () => r.nextUint32());
+  },
+
+  'transcript': (input) => {
+    const t = new Transcript(input.protocol);
+    for (const p of input.parts) t.absorb(p.label, hexToBytes(p.hex));
+    return bytesToHex(t.digest());
+  },
+
+  'sift-message': (input) => {
+    const encoded = encodeSiftMessage(messageFromJson(input.message));
+    return { hex: bytesToHex(encoded), decoded: messageToJson(decodeSiftMessage(encoded, 1 << 28)) };
+  },
+
+  'sift-message-reject': (input) => {
+    try {
+      decodeSiftMessage(hexToBytes(input.hex), input.maxCount);
+      return { accepted: true };
+    } catch (e: any) {
+      return { accepted: false, reason: e.reasonName ?? String(e), detail: e.detail };
+    }
+  },
+
+  'bb84-prepare': (input) => {
+    const train = prepareTrain(new SimEntropy(input.seed, input.label), input.count);
+    return { bits: bytesToHex(packBits(train.bits)), bases: bytesToHex(packBits(train.bases)) };
+  },
+
+  'bb84-slice': (input) => runBb84Slice(input as SliceConfig),
+};
+
+export interface VectorCase {
+  readonly name: string;
+  readonly input: Json;
+  readonly output: Json;
+}
+
+export interface VectorFile {
+  readonly suite: string;
+  readonly description: string;
+  readonly cases: VectorCase[];
+}
