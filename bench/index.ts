@@ -3,6 +3,7 @@
  * quote (machines are shared and noisy); absolute times are for orientation.
  *   - the 100,000-pulse BB84 sifting slice (sim/bb84-slice.ts) on Node and on XS (lvxs)
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_SLICE, runBb84Slice } from '../sim/bb84-slice.ts';
@@ -16,6 +17,7 @@ let transcript = '';
 const node = measure(() => performance.now(), () => (transcript = runBb84Slice(DEFAULT_SLICE).aliceTranscript), 3 * runs, 3);
 const bundle = bundleForXs(join(ROOT, 'bench', 'slice.xs.ts'), 'bench-slice');
 const run = runOnXs(bundle, [String(runs)]);
+rmSync(bundle);
 if (run.status !== 0) throw new Error(`lvxs failed: ${run.stderr}`);
 const xs = taggedLines(run.stdout, 'BENCH')[0];
 

@@ -3,7 +3,7 @@
  * with the golden outputs and with Node's outputs computed here, byte for byte; then the checks
  * only an XS host can answer (getRandomValues, noble on XS, the host's ports).
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,10 +13,12 @@ import { bundleForXs, ROOT, runOnXs, taggedLines } from './xs/harness.ts';
 
 const files = loadVectorFiles();
 const cases = files.flatMap((f) => f.cases.map((c) => ({ suite: f.suite, name: c.name, input: c.input, output: c.output })));
-const casesFile = join(ROOT, 'build', 'xs', 'cases.json');
+const casesFile = join(ROOT, 'build', 'xs', `cases-${process.pid}.json`);
 const bundle = bundleForXs(join(ROOT, 'test', 'xs', 'entry.ts'), 'conformance');
 writeFileSync(casesFile, JSON.stringify({ cases: cases.map(({ suite, name, input }) => ({ suite, name, input })) }));
 const run = runOnXs(bundle, [casesFile]);
+rmSync(bundle);
+rmSync(casesFile);
 const xsVectors = taggedLines(run.stdout, 'VEC');
 const xsChecks = taggedLines(run.stdout, 'CHECK');
 

@@ -11,8 +11,9 @@ import { buildSync } from 'esbuild';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const LVXS = join(ROOT, 'build', 'host', 'lvxs');
 
+/** Bundles `entry` to build/xs/<name>-<pid>.js (per process, so parallel runs do not collide). */
 export function bundleForXs(entry: string, name: string): string {
-  const outfile = join(ROOT, 'build', 'xs', `${name}.js`);
+  const outfile = join(ROOT, 'build', 'xs', `${name}-${process.pid}.js`);
   mkdirSync(dirname(outfile), { recursive: true });
   buildSync({
     entryPoints: [entry],
