@@ -4,6 +4,10 @@
  * Known answers that do not come from our own code (FIPS 180-4) are pinned here by hand.
  */
 import { DEFAULT_SLICE } from '../../sim/bb84-slice.ts';
+import { amplifyInputs } from './areas/amplify.ts';
+import { keyrateInputs } from './areas/keyrate.ts';
+import { ldpcInputs } from './areas/ldpc.ts';
+import type { VectorInputs } from './types.ts';
 
 export const FIXED_OUTPUTS: Record<string, Record<string, unknown>> = {
   sha256: {
@@ -12,7 +16,7 @@ export const FIXED_OUTPUTS: Record<string, Record<string, unknown>> = {
   },
 };
 
-export const VECTOR_INPUTS: Record<string, { description: string; cases: Array<{ name: string; input: unknown }> }> = {
+const CORE_INPUTS: VectorInputs = {
   'sha256': {
     description: 'noble SHA-256 on the runtime under test; outputs are the FIPS 180-4 examples',
     cases: [
@@ -88,3 +92,6 @@ export const VECTOR_INPUTS: Record<string, { description: string; cases: Array<{
     ],
   },
 };
+
+/** Every suite's inputs; an area's live in test/vectors/areas/<area>.ts. */
+export const VECTOR_INPUTS: VectorInputs = { ...CORE_INPUTS, ...amplifyInputs, ...keyrateInputs, ...ldpcInputs };

@@ -1,6 +1,6 @@
 /** Reads every golden vector file (Node side). */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { VectorFile } from './suites.ts';
+import type { VectorFile } from './types.ts';
 
 export function loadVectorFiles(): VectorFile[] {
   const dir = new URL('./', import.meta.url);

@@ -13,8 +13,12 @@ import { prepareTrain } from '../../src/qkd/bb84.ts';
 import { decodeSiftMessage, encodeSiftMessage, type SiftMessage } from '../../src/qkd/messages.ts';
 import { Transcript } from '../../src/transcript.ts';
 import { runBb84Slice, type SliceConfig } from '../../sim/bb84-slice.ts';
+import { amplifySuites } from './areas/amplify.ts';
+import { keyrateSuites } from './areas/keyrate.ts';
+import { ldpcSuites } from './areas/ldpc.ts';
+import type { Json, VectorSuites } from './types.ts';
 
-type Json = any;
+export type { VectorCase, VectorFile } from './types.ts';
 
 /** A sift message as JSON: arrays of numbers for the bit and slot fields. */
 function messageFromJson(m: Json): SiftMessage {
@@ -33,7 +37,7 @@ function messageToJson(m: SiftMessage): Json {
   return out;
 }
 
-export const vectorSuites: Record<string, (input: Json) => Json> = {
+const coreSuites: VectorSuites = {
   /** noble's SHA-256 on this runtime (FIPS 180-4 examples). */
   'sha256': (input) => bytesToHex(sha256(hexToBytes(input.messageHex))),
 
@@ -72,14 +76,5 @@ export const vectorSuites: Record<string, (input: Json) => Json> = {
   'bb84-slice': (input) => runBb84Slice(input as SliceConfig),
 };
 
-export interface VectorCase {
-  readonly name: string;
-  readonly input: Json;
-  readonly output: Json;
-}
-
-export interface VectorFile {
-  readonly suite: string;
-  readonly description: string;
-  readonly cases: VectorCase[];
-}
+/** Every suite; an area's suites live in test/vectors/areas/<area>.ts. */
+export const vectorSuites: VectorSuites = { ...coreSuites, ...amplifySuites, ...keyrateSuites, ...ldpcSuites };

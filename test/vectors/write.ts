@@ -1,7 +1,8 @@
 /** Writes test/vectors/<suite>.json from inputs.ts by running the suites on Node. Review the diff. */
 import { writeFileSync } from 'node:fs';
 import { FIXED_OUTPUTS, VECTOR_INPUTS } from './inputs.ts';
-import { vectorSuites, type VectorFile } from './suites.ts';
+import { vectorSuites } from './suites.ts';
+import type { VectorFile } from './types.ts';
 
 for (const [suite, spec] of Object.entries(VECTOR_INPUTS)) {
   const run = vectorSuites[suite];
