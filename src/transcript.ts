@@ -30,6 +30,12 @@ export class Transcript {
     return this;
   }
 
+  /** The digest of the parts so far; the transcript goes on taking parts (what a signature covers). */
+  snapshot(): Uint8Array {
+    if (this.finished) throw new Error('transcript: snapshot after digest');
+    return this.hash.clone().digest();
+  }
+
   /** The SHA-256 digest; the transcript takes no more parts after this. */
   digest(): Uint8Array {
     this.finished = true;

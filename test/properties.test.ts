@@ -23,11 +23,32 @@ const challenge = fc.tuple(blockId, bits()).chain(([id, sample]) => {
   const k = sample.reduce((n, b) => n + b, 0);
   return fc.uint8Array({ minLength: k, maxLength: k, max: 1 }).map((aliceBits): SiftMessage => ({ type: 3, blockId: id, sample, aliceBits }));
 });
+const decoyDecision = fc.tuple(blockId, bits()).chain(([id, keep]) => {
+  const k = keep.reduce((n, b) => n + b, 0);
+  return fc.uint8Array({ minLength: k, maxLength: k, max: 2 }).map((classes): SiftMessage => ({ type: 5, blockId: id, keep, classes }));
+});
+const packedBits = (n: number) => fc.uint8Array({ minLength: (n + 7) >>> 3, maxLength: (n + 7) >>> 3 })
+  .map((b) => { if (n & 7) b[b.length - 1]! &= 0xff << (8 - (n & 7)); return b; });
+const reconcile = fc.tuple(blockId, fc.uint8Array({ maxLength: 40 }), fc.nat({ max: 200 }), fc.nat({ max: 5 }))
+  .chain(([id, plan, syndromeBits, frames]) => fc.array(packedBits(syndromeBits), { minLength: frames, maxLength: frames })
+    .map((syndromes): SiftMessage => ({ type: 7, blockId: id, plan, syndromeBits, syndromes })));
+const amplify = fc.tuple(blockId, fc.nat({ max: 1 << 20 }), fc.nat({ max: 300 }), fc.uint8Array({ maxLength: 4000 }))
+  .chain(([id, outputBits, seedBits, signature]) => packedBits(seedBits)
+    .map((seed): SiftMessage => ({ type: 11, blockId: id, outputBits, seedBits, seed, signature })));
 const message: fc.Arbitrary<SiftMessage> = fc.oneof(
   detectionReport,
   fc.tuple(blockId, bits()).map(([id, keep]): SiftMessage => ({ type: 2, blockId: id, keep })),
   challenge,
   fc.tuple(blockId, bits()).map(([id, bobBits]): SiftMessage => ({ type: 4, blockId: id, bobBits })),
+  decoyDecision,
+  fc.tuple(blockId, bits()).map(([id, b]): SiftMessage => ({ type: 6, blockId: id, bits: b })),
+  reconcile,
+  fc.tuple(blockId, bits(), fc.nat({ max: 1 << 20 })).map(([id, failed, errorsCorrected]): SiftMessage => ({ type: 8, blockId: id, failed, errorsCorrected })),
+  fc.tuple(blockId, fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 16, maxLength: 16 }))
+    .map(([id, hashKey, tag]): SiftMessage => ({ type: 9, blockId: id, hashKey, tag })),
+  fc.tuple(blockId, fc.boolean()).map(([id, match]): SiftMessage => ({ type: 10, blockId: id, match })),
+  amplify,
+  fc.tuple(blockId, fc.uint8Array({ maxLength: 4000 })).map(([id, signature]): SiftMessage => ({ type: 12, blockId: id, signature })),
 );
 
 test('sift messages decode to what was encoded, and re-encode to the same bytes', () => {

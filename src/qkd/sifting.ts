@@ -17,11 +17,11 @@ import type { Entropy } from '../../hal/entropy.ts';
 import type { Link } from '../../hal/link.ts';
 import type { PhotonicsRx, PhotonicsTx, PulseTrain } from '../../hal/photonics.ts';
 import { checkInteger, checkNumber, checkObject } from '../_check.ts';
+import { Party } from './_party.ts';
 import { packBits, zeroise } from '../bytes.ts';
-import { Transcript } from '../transcript.ts';
 import { MAX_PULSES_PER_BLOCK, prepareTrain } from './bb84.ts';
 import { QkdAbort, QkdAbortReason } from './errors.ts';
-import { decodeSiftMessage, encodeSiftMessage, type SiftMessage, SiftMessageType } from './messages.ts';
+import { type SiftMessage, SiftMessageType } from './messages.ts';
 import { countErrors, estimateQber, type QberEstimate } from './qber.ts';
 import { chooseSample, selectByMask, siftMask } from './sift.ts';
 
@@ -62,49 +62,14 @@ export interface SiftingResult {
   readonly transcript: Uint8Array;
 }
 
-type State = 'idle' | 'awaiting-report' | 'awaiting-decision' | 'awaiting-challenge' | 'awaiting-response' | 'done' | 'aborted';
+type State = 'idle' | 'awaiting-report' | 'awaiting-decision' | 'awaiting-challenge' | 'awaiting-response';
 
-abstract class Party {
-  state: State = 'idle';
+abstract class SiftingParty extends Party<State> {
+  state: State | 'done' | 'aborted' = 'idle';
   result: SiftingResult | undefined;
-  protected readonly transcript: Transcript;
 
-  constructor(protected readonly link: Link, protected readonly blockId: number, protected readonly config: SiftingConfig) {
-    checkInteger('blockId', blockId, 0, 0xffffffff);
-    checkSiftingConfig(config);
-    this.transcript = new Transcript(SIFTING_TRANSCRIPT_LABEL);
-    const params = new Uint8Array(8);
-    new DataView(params.buffer).setUint32(0, blockId);
-    new DataView(params.buffer).setUint32(4, config.pulses);
-    this.transcript.absorb('block', params);
-  }
-
-  protected send(m: SiftMessage): void {
-    const bytes = encodeSiftMessage(m);
-    this.transcript.absorb('msg', bytes);
-    this.link.send(bytes);
-  }
-
-  /** Handles every datagram waiting on the link. */
-  poll(): void {
-    for (let datagram = this.link.receive(); datagram; datagram = this.link.receive()) {
-      if (this.state === 'done' || this.state === 'aborted')
-        throw new QkdAbort(QkdAbortReason.UNEXPECTED_MESSAGE, `message after the block ${this.state === 'done' ? 'ended' : 'aborted'}`);
-      try {
-        const m = decodeSiftMessage(datagram, this.config.pulses);
-        if (m.blockId !== this.blockId)
-          throw new QkdAbort(QkdAbortReason.BLOCK_ID_MISMATCH, `block ${m.blockId}, expected ${this.blockId}`);
-        this.transcript.absorb('msg', datagram);
-        this.handle(m);
-      } catch (e) {
-        this.abort();
-        throw e;
-      }
-    }
-  }
-
-  protected unexpected(m: SiftMessage): never {
-    throw new QkdAbort(QkdAbortReason.UNEXPECTED_MESSAGE, `message type ${m.type} in state ${this.state}`);
+  constructor(link: Link, blockId: number, protected readonly config: SiftingConfig) {
+    super(link, blockId, checkSiftingConfig(config).pulses, SIFTING_TRANSCRIPT_LABEL);
   }
 
   protected finish(key: Uint8Array, qber: QberEstimate, detections: number, doubleClicks: number | undefined, siftedBits: number): void {
@@ -120,12 +85,9 @@ abstract class Party {
     if (k < this.config.minSampleSize)
       throw new QkdAbort(QkdAbortReason.SAMPLE_TOO_SMALL, `${k} sampled bits, at least ${this.config.minSampleSize} required`);
   }
-
-  protected abstract handle(m: SiftMessage): void;
-  protected abstract abort(): void;
 }
 
-export class SiftingAlice extends Party {
+export class SiftingAlice extends SiftingParty {
   private train: PulseTrain | undefined;
   private kept: Uint8Array | undefined;
   private sample: Uint8Array | undefined;
@@ -173,13 +135,12 @@ export class SiftingAlice extends Party {
     } else this.unexpected(m);
   }
 
-  protected abort(): void {
+  protected zeroise(): void {
     zeroise(this.train?.bits, this.train?.bases, this.kept, this.sampledBits);
-    this.state = 'aborted';
   }
 }
 
-export class SiftingBob extends Party {
+export class SiftingBob extends SiftingParty {
   private slots: Uint32Array | undefined;
   private bits: Uint8Array | undefined;
   private kept: Uint8Array | undefined;
@@ -223,8 +184,7 @@ export class SiftingBob extends Party {
     } else this.unexpected(m);
   }
 
-  protected abort(): void {
+  protected zeroise(): void {
     zeroise(this.bits, this.kept);
-    this.state = 'aborted';
   }
 }

@@ -61,7 +61,7 @@ const CORE_INPUTS: VectorInputs = {
       // header: version 01 ‖ type ‖ block_id 00000007
       { name: 'truncated header', input: { hex: '0101000000', maxCount: 100 } },
       { name: 'unknown version', input: { hex: '02' + '02' + '00000007' + '00000001' + '80', maxCount: 100 } },
-      { name: 'unknown type', input: { hex: '01' + '09' + '00000007' + '00000001' + '80', maxCount: 100 } },
+      { name: 'unknown type', input: { hex: '01' + 'ff' + '00000007' + '00000001' + '80', maxCount: 100 } },
       { name: 'trailing byte', input: { hex: '01' + '02' + '00000007' + '00000001' + '80' + '00', maxCount: 100 } },
       { name: 'non-zero padding', input: { hex: '01' + '02' + '00000007' + '00000001' + '81', maxCount: 100 } },
       { name: 'count over the limit', input: { hex: '01' + '02' + '00000007' + '00000065' + '00'.repeat(13), maxCount: 100 } },
