@@ -6,7 +6,9 @@
 import { DEFAULT_SLICE } from '../../sim/bb84-slice.ts';
 import { amplifyInputs } from './areas/amplify.ts';
 import { keyrateInputs } from './areas/keyrate.ts';
+import { keystoreInputs } from './areas/keystore.ts';
 import { ldpcInputs } from './areas/ldpc.ts';
+import { qspInputs } from './areas/qsp.ts';
 import type { VectorInputs } from './types.ts';
 
 export const FIXED_OUTPUTS: Record<string, Record<string, unknown>> = {
@@ -94,4 +96,6 @@ const CORE_INPUTS: VectorInputs = {
 };
 
 /** Every suite's inputs; an area's live in test/vectors/areas/<area>.ts. */
-export const VECTOR_INPUTS: VectorInputs = { ...CORE_INPUTS, ...amplifyInputs, ...keyrateInputs, ...ldpcInputs };
+export const VECTOR_INPUTS: VectorInputs = {
+  ...CORE_INPUTS, ...amplifyInputs, ...keyrateInputs, ...ldpcInputs, ...qspInputs, ...keystoreInputs,
+};

@@ -15,7 +15,9 @@ import { Transcript } from '../../src/transcript.ts';
 import { runBb84Slice, type SliceConfig } from '../../sim/bb84-slice.ts';
 import { amplifySuites } from './areas/amplify.ts';
 import { keyrateSuites } from './areas/keyrate.ts';
+import { keystoreSuites } from './areas/keystore.ts';
 import { ldpcSuites } from './areas/ldpc.ts';
+import { qspSuites } from './areas/qsp.ts';
 import type { Json, VectorSuites } from './types.ts';
 
 export type { VectorCase, VectorFile } from './types.ts';
@@ -77,4 +79,6 @@ const coreSuites: VectorSuites = {
 };
 
 /** Every suite; an area's suites live in test/vectors/areas/<area>.ts. */
-export const vectorSuites: VectorSuites = { ...coreSuites, ...amplifySuites, ...keyrateSuites, ...ldpcSuites };
+export const vectorSuites: VectorSuites = {
+  ...coreSuites, ...amplifySuites, ...keyrateSuites, ...ldpcSuites, ...qspSuites, ...keystoreSuites,
+};
