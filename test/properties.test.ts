@@ -49,6 +49,12 @@ const message: fc.Arbitrary<SiftMessage> = fc.oneof(
   fc.tuple(blockId, fc.boolean()).map(([id, match]): SiftMessage => ({ type: 10, blockId: id, match })),
   amplify,
   fc.tuple(blockId, fc.uint8Array({ maxLength: 4000 })).map(([id, signature]): SiftMessage => ({ type: 12, blockId: id, signature })),
+  detectionReport.chain((r) => {
+    if (r.type !== 1) throw new Error('unreachable');
+    return fc.uint8Array({ minLength: r.slots.length, maxLength: r.slots.length, max: 2 })
+      .map((settings): SiftMessage => ({ type: 13, blockId: r.blockId, slotCount: r.slotCount, slots: r.slots, settings }));
+  }),
+  decoyDecision.map((d): SiftMessage => (d.type === 5 ? { type: 14, blockId: d.blockId, coincident: d.keep, settings: d.classes } : d)),
 );
 
 test('sift messages decode to what was encoded, and re-encode to the same bytes', () => {

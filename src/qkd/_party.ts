@@ -7,11 +7,15 @@ import type { Link } from '../../hal/link.ts';
 import { checkInteger } from '../_check.ts';
 import { Transcript } from '../transcript.ts';
 import { QkdAbort, QkdAbortReason } from './errors.ts';
-import { decodeSiftMessage, encodeSiftMessage, type SiftMessage } from './messages.ts';
+import { decodeSiftMessage, encodeSiftMessage, type SiftMessage, SiftMessageType } from './messages.ts';
+
+const SIGNED = new Set<number>([SiftMessageType.AMPLIFY, SiftMessageType.CONFIRM]);
 
 export abstract class Party<State extends string> {
   abstract state: State | 'done' | 'aborted';
   protected readonly transcript: Transcript;
+  /** The transcript digest before the message being handled: what a signature in it covers. */
+  protected transcriptBefore: Uint8Array | undefined;
 
   constructor(protected readonly link: Link, protected readonly blockId: number, protected readonly pulses: number, transcriptLabel: string) {
     checkInteger('blockId', blockId, 0, 0xffffffff);
@@ -37,6 +41,7 @@ export abstract class Party<State extends string> {
         const m = decodeSiftMessage(datagram, Math.max(this.pulses, 1 << 16));
         if (m.blockId !== this.blockId)
           throw new QkdAbort(QkdAbortReason.BLOCK_ID_MISMATCH, `block ${m.blockId}, expected ${this.blockId}`);
+        this.transcriptBefore = SIGNED.has(m.type) ? this.transcript.snapshot() : undefined;
         this.transcript.absorb('msg', datagram);
         this.handle(m);
       });

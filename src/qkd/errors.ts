@@ -10,6 +10,16 @@ export const QkdAbortReason = {
   PHOTONICS_UNHEALTHY: 5,
   PEER_INCONSISTENT: 6,
   SAMPLE_TOO_SMALL: 7,
+  /** The finite-key bound leaves no secret key (too few bits, too much error, a decoy anomaly). */
+  NO_SECRET_KEY: 8,
+  /** Alice's and Bob's corrected keys have different verification tags. */
+  VERIFICATION_FAILED: 9,
+  /** A signature did not verify under the peer's pinned identity. */
+  BAD_SIGNATURE: 10,
+  /** The QBER policy state forbids key (critical or compromised). */
+  POLICY_SUSPENDED: 11,
+  /** E91: the CHSH value does not exceed the classical bound. */
+  CHSH_NOT_VIOLATED: 12,
 } as const;
 export type QkdAbortReason = (typeof QkdAbortReason)[keyof typeof QkdAbortReason];
 

@@ -18,6 +18,8 @@
  *   VERIFY_RESULT   (10, Bob → Alice):  match u8 (0 or 1)
  *   AMPLIFY         (11, Alice → Bob):  output_bits u32 ‖ seed_bits u32 ‖ seed: seed_bits bits ‖ sig_len u16 ‖ signature
  *   CONFIRM         (12, Bob → Alice):  sig_len u16 ‖ signature
+ *   SETTINGS_REPORT (13, Bob → Alice):  slot_count u32 ‖ n u32 ‖ n × varint slot gap ‖ settings: 2 bits each (E91)
+ *   COINCIDENCE     (14, Alice → Bob):  n u32 ‖ coincident: n bits ‖ Alice's setting per coincidence: 2 bits (E91)
  * Bit fields are packed most significant bit first, zero-padded to a byte; padding must be zero.
  * Bob reports bases, never bits; disclosed bits (samples, test-basis bits) never enter the key.
  */
@@ -40,6 +42,8 @@ export const SiftMessageType = {
   VERIFY_RESULT: 10,
   AMPLIFY: 11,
   CONFIRM: 12,
+  SETTINGS_REPORT: 13,
+  COINCIDENCE: 14,
 } as const;
 
 export const VERIFY_KEY_BYTES = 32;
@@ -60,7 +64,21 @@ export type SiftMessage =
   | { type: 9; blockId: number; hashKey: Uint8Array; tag: Uint8Array }
   | { type: 10; blockId: number; match: boolean }
   | { type: 11; blockId: number; outputBits: number; seedBits: number; seed: Uint8Array; signature: Uint8Array }
-  | { type: 12; blockId: number; signature: Uint8Array };
+  | { type: 12; blockId: number; signature: Uint8Array }
+  | { type: 13; blockId: number; slotCount: number; slots: Uint32Array; settings: Uint8Array }
+  | { type: 14; blockId: number; coincident: Uint8Array; settings: Uint8Array };
+
+/** slot_count u32 ‖ n u32 ‖ n varint gaps: strictly increasing slots below slot_count. */
+function writeSlots(w: Writer, slotCount: number, slots: Uint32Array): Writer {
+  w.u32(slotCount).u32(slots.length);
+  let previous = -1;
+  for (const slot of slots) {
+    if (slot <= previous || slot >= slotCount) throw new RangeError(`"slots" expected increasing values below ${slotCount}`);
+    w.varint(slot - previous - 1);
+    previous = slot;
+  }
+  return w;
+}
 
 /** Two bits per value (0..3), most significant pair first. */
 function packPairs(values: Uint8Array): Uint8Array {
@@ -83,17 +101,16 @@ function popcount(bits: Uint8Array): number {
 export function encodeSiftMessage(m: SiftMessage): Uint8Array {
   const w = new Writer().u8(SIFT_PROTOCOL_VERSION).u8(m.type).u32(m.blockId);
   switch (m.type) {
-    case SiftMessageType.DETECTION_REPORT: {
+    case SiftMessageType.DETECTION_REPORT:
       if (m.bases.length !== m.slots.length) throw new RangeError('"bases" expected one per slot');
-      w.u32(m.slotCount).u32(m.slots.length);
-      let previous = -1;
-      for (const slot of m.slots) {
-        if (slot <= previous || slot >= m.slotCount) throw new RangeError(`"slots" expected increasing values below ${m.slotCount}`);
-        w.varint(slot - previous - 1);
-        previous = slot;
-      }
-      return w.bytes(packBits(m.bases)).finish();
-    }
+      return writeSlots(w, m.slotCount, m.slots).bytes(packBits(m.bases)).finish();
+    case SiftMessageType.SETTINGS_REPORT:
+      if (m.settings.length !== m.slots.length || m.settings.some((x) => x > 2)) throw new RangeError('"settings" expected one value 0–2 per slot');
+      return writeSlots(w, m.slotCount, m.slots).bytes(packPairs(m.settings)).finish();
+    case SiftMessageType.COINCIDENCE:
+      if (popcount(m.coincident) !== m.settings.length || m.settings.some((x) => x > 2))
+        throw new RangeError('"settings" expected one value 0–2 per coincidence');
+      return w.u32(m.coincident.length).bytes(packBits(m.coincident)).bytes(packPairs(m.settings)).finish();
     case SiftMessageType.SIFT_DECISION:
       return w.u32(m.keep.length).bytes(packBits(m.keep)).finish();
     case SiftMessageType.SAMPLE_CHALLENGE:
@@ -158,6 +175,20 @@ function readPairs(r: Reader, count: number): Uint8Array {
   return out;
 }
 
+function readSlots(r: Reader, count: () => number): { slotCount: number; slots: Uint32Array } {
+  const slotCount = count();
+  const n = count();
+  if (n > slotCount) throw new WireError(`${n} detections in ${slotCount} slots`);
+  const slots = new Uint32Array(n);
+  let previous = -1;
+  for (let i = 0; i < n; i++) {
+    const slot = previous + 1 + r.varint();
+    if (slot >= slotCount) throw new WireError(`slot ${slot} beyond ${slotCount}`);
+    slots[i] = previous = slot;
+  }
+  return { slotCount, slots };
+}
+
 function readU16(r: Reader): number {
   return (r.u8() << 8) | r.u8();
 }
@@ -179,17 +210,18 @@ export function decodeSiftMessage(data: Uint8Array, maxCount: number): SiftMessa
     let m: SiftMessage;
     switch (type) {
       case SiftMessageType.DETECTION_REPORT: {
-        const slotCount = count();
-        const n = count();
-        if (n > slotCount) throw new WireError(`${n} detections in ${slotCount} slots`);
-        const slots = new Uint32Array(n);
-        let previous = -1;
-        for (let i = 0; i < n; i++) {
-          const slot = previous + 1 + r.varint();
-          if (slot >= slotCount) throw new WireError(`slot ${slot} beyond ${slotCount}`);
-          slots[i] = previous = slot;
-        }
-        m = { type, blockId, slotCount, slots, bases: readBits(r, n) };
+        const { slotCount, slots } = readSlots(r, count);
+        m = { type, blockId, slotCount, slots, bases: readBits(r, slots.length) };
+        break;
+      }
+      case SiftMessageType.SETTINGS_REPORT: {
+        const { slotCount, slots } = readSlots(r, count);
+        m = { type, blockId, slotCount, slots, settings: readPairs(r, slots.length) };
+        break;
+      }
+      case SiftMessageType.COINCIDENCE: {
+        const coincident = readBits(r, count());
+        m = { type, blockId, coincident, settings: readPairs(r, popcount(coincident)) };
         break;
       }
       case SiftMessageType.SIFT_DECISION:
