@@ -15,9 +15,12 @@
  *   she sees the pulse unless it is vacuum) and resends a pulse of the same mean photon number
  *   in her basis with her result, so Bob's gain is unchanged and matched-basis errors reach 25 %.
  * - photon-number splitting: Eve counts the photons of every pulse, keeps one of each multi-photon
- *   pulse and forwards the rest over a lossless channel; she blocks the fraction of single-photon
- *   pulses that makes the signal class's gain equal to the honest channel's. The error rate stays
- *   at the misalignment level; only the decoy classes' yields betray her.
+ *   pulse and forwards the rest over a lossless channel, and shapes what she forwards so that
+ *   the signal class's gain equals the honest channel's: she blocks a fraction of single-photon
+ *   pulses, or, on a lossy enough link, all of them and a fraction of the multi-photon rest too.
+ *   The error rate stays at the misalignment level; only the decoy classes' yields betray her.
+ *   (On a link with little loss she cannot block every single photon without the gain dropping,
+ *   and the decoy bound then rightly credits the single photons she had to let through.)
  */
 import { checkInteger, checkNumber, checkObject, checkProbability } from '../../src/_check.ts';
 import type { Detections, PhotonicsHealth, PhotonicsRx, PhotonicsTx, PulseTrain } from '../photonics.ts';
@@ -132,8 +135,11 @@ function poisson(lambda: number, u: number): number {
   return k;
 }
 
-/** The fraction of single-photon pulses Eve blocks so that the signal gain looks honest. */
-function pnsBlockFraction(muSignal: number, eta: number, etaBob: number): number {
+/**
+ * Eve's PNS policy for a signal intensity: the fraction of single-photon pulses she blocks and
+ * the fraction of multi-photon remainders she forwards, so that the signal gain looks honest.
+ */
+function pnsPolicy(muSignal: number, eta: number, etaBob: number): { blockSingles: number; forwardMulti: number } {
   const honest = -Math.expm1(-muSignal * eta);
   let multi = 0;
   let pk = Math.exp(-muSignal);
@@ -142,7 +148,8 @@ function pnsBlockFraction(muSignal: number, eta: number, etaBob: number): number
     if (k >= 2) multi += pk * (1 - (1 - etaBob) ** (k - 1));
   }
   const single = Math.exp(-muSignal) * muSignal * etaBob;
-  return Math.min(1, Math.max(0, 1 - (honest - multi) / single));
+  if (honest >= multi) return { blockSingles: Math.min(1, Math.max(0, 1 - (honest - multi) / single)), forwardMulti: 1 };
+  return { blockSingles: 1, forwardMulti: honest / multi };
 }
 
 function propagate(train: PulseTrain, c: SimPhotonicsConfig, random: PhysicsRandom, stats: SimPhotonicsStats): Detections {
@@ -155,7 +162,7 @@ function propagate(train: PulseTrain, c: SimPhotonicsConfig, random: PhysicsRand
   const pDarkAny = 1 - (1 - pd) * (1 - pd);
   const deadTime = c.deadTimeSlots ?? 0;
   const attack = c.attack;
-  const blockSingles = attack?.kind === 'photon-number-splitting' ? pnsBlockFraction(c.meanPhotonNumbers[0]!, eta, c.detectorEfficiency) : 0;
+  const pns = attack?.kind === 'photon-number-splitting' ? pnsPolicy(c.meanPhotonNumbers[0]!, eta, c.detectorEfficiency) : undefined;
   const slots: number[] = [];
   const bases: number[] = [];
   const bits: number[] = [];
@@ -169,9 +176,9 @@ function propagate(train: PulseTrain, c: SimPhotonicsConfig, random: PhysicsRand
     let stateBasis = train.bases[i]!;
     let stateBit = train.bits[i]!;
     let k = 0;
-    if (attack?.kind === 'photon-number-splitting') {
+    if (pns) {
       const n = poisson(c.meanPhotonNumbers[cls]!, random.uniform());
-      const forwarded = n >= 2 ? n - 1 : n === 1 && random.uniform() >= blockSingles ? 1 : 0;
+      const forwarded = n >= 2 ? (random.uniform() < pns.forwardMulti ? n - 1 : 0) : n === 1 && random.uniform() >= pns.blockSingles ? 1 : 0;
       if (n >= 2) stats.eveInterventions++;
       for (let j = 0; j < forwarded; j++) if (random.uniform() < c.detectorEfficiency) k++;
     } else {

@@ -53,9 +53,12 @@ abstract class Bb84BlockParty extends BlockParty<FrontState> {
   protected key: Uint8Array | undefined;
   protected detections = 0;
 
-  constructor(options: BlockOptions, protected readonly source: DecoySource) {
+  /** The source as it really is: probabilities quantised to what the draws implement. */
+  protected readonly source: DecoySource;
+
+  constructor(options: BlockOptions, source: DecoySource) {
     super(options, BB84_BLOCK_TRANSCRIPT_LABEL, 'idle');
-    checkDecoySource(source);
+    this.source = checkDecoySource(source);
   }
 
   /** Both sides: the reading from the disclosed test bits, then the hand-over to the back end. */
@@ -65,16 +68,21 @@ abstract class Bb84BlockParty extends BlockParty<FrontState> {
     if (!allowsKey(reading.state))
       throw new QkdAbort(QkdAbortReason.POLICY_SUSPENDED, `QBER ${(100 * reading.qber).toFixed(2)} %: ${QBER_STATE_NAMES[reading.state]}`);
     const keyClasses = this.keyClasses!;
+    const { source } = this;
+    const { security } = this.options;
     return {
       protocol: 'bb84-decoy',
       key: this.key!,
       planningQber: reading.planningQber,
       testQber: reading.qber,
       policyState: reading.state,
-      bound: (kept, leakedBits) => {
-        const key: ClassCounts['key'] = [0, 0, 0];
-        for (let i = 0; i < keyClasses.length; i++) if (kept(i)) key[keyClasses[i]! as 0 | 1 | 2]++;
-        return secretKeyLength({ ...counts, key }, this.source, leakedBits, this.options.security);
+      keptByClass: (kept) => {
+        const key = [0, 0, 0];
+        for (let i = 0; i < keyClasses.length; i++) if (kept(i)) key[keyClasses[i]!]!++;
+        return key;
+      },
+      bound(kept, leakedBits) {
+        return secretKeyLength({ ...counts, key: this.keptByClass(kept) as ClassCounts['key'] }, source, leakedBits, security);
       },
       stats: {
         pulses: this.pulses,

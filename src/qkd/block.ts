@@ -57,7 +57,9 @@ export interface FrontResult {
   readonly policyState: QberState;
   /** ℓ for the key bits kept (by index into `key`) with `leakedBits` disclosed. */
   readonly bound: (kept: (index: number) => boolean, leakedBits: number) => FiniteKeyBound;
-  readonly stats: Omit<KeyBlockStats, 'frames' | 'failedFrames' | 'errorsCorrected' | 'reconciledBits'>;
+  /** The kept key bits per class (what `bound` counts). */
+  readonly keptByClass: (kept: (index: number) => boolean) => number[];
+  readonly stats: Omit<KeyBlockStats, 'frames' | 'failedFrames' | 'errorsCorrected' | 'reconciledBits' | 'reconciledByClass'>;
 }
 
 type BackState = 'awaiting-reconcile' | 'awaiting-reconcile-result' | 'awaiting-verify' | 'awaiting-verify-result'
@@ -234,6 +236,7 @@ export abstract class BlockParty<FrontState extends string> extends Party<FrontS
         failedFrames: this.failed!.reduce((a, b) => a + b, 0),
         errorsCorrected: this.errorsCorrected,
         reconciledBits: this.reconciled!.length,
+        reconciledByClass: front.keptByClass(this.keptIndex()),
       },
       leakedBits: this.leakedBits,
       paSeedHash: this.paSeedHash,

@@ -131,10 +131,13 @@ abstract class E91Party extends BlockParty<FrontState> {
       planningQber,
       testQber,
       policyState,
-      bound: (kept, leakedBits) => {
+      keptByClass: (kept) => {
         let n = 0;
         for (let i = 0; i < keyBits; i++) if (kept(i)) n++;
-        return e91KeyLength(n, chsh.lowerS, leakedBits, epsSec, epsCor);
+        return [n];
+      },
+      bound(kept, leakedBits) {
+        return e91KeyLength(this.keptByClass(kept)[0]!, chsh.lowerS, leakedBits, epsSec, epsCor);
       },
       stats: {
         pulses: this.pulses,

@@ -25,6 +25,8 @@ export interface KeyBlockStats {
   readonly errorsCorrected: number;
   /** Bits reconciled (the key string after discarded frames). */
   readonly reconciledBits: number;
+  /** The reconciled bits per class: with testBasis/testErrors and leakedBits, the exact input of the bound. */
+  readonly reconciledByClass: readonly number[];
   /** Double clicks among Bob's detections (squashed to random bits). */
   readonly doubleClicks?: number;
   /** E91 only: the CHSH value. */
