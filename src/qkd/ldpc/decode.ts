@@ -1,0 +1,136 @@
+/**
+ * Syndrome-based belief-propagation decoding of an LDPC code (the Kernels.ldpcDecode reference):
+ * layered schedule (Hocevar 2004), check-node rule = the exact box-plus of sum-product written
+ * as min plus Jacobian corrections (Hu, Eleftheriou, Arnold, Dholakia 2001), each correction
+ * ln(1 + e^−x) replaced by the piecewise-linear max(0, 11/16 − x/4). Only IEEE-754 float64
+ * +, −, ×, comparisons and sign flips, in the fixed order below, so a C port reproduces every
+ * message bit for bit (compile it with -ffp-contract=off: no fused multiply-add).
+ *
+ * The algorithm, exactly (C = 1000, G0 = 0.6875, G1 = 0.25, all exact binary constants):
+ *   State: L[j] = channelLlr[j] (j < n); R[e] = +0 for every edge e (row-major edge order).
+ *   |x|        = x < 0 ? −x : x.
+ *   g(x)       = y > 0 ? y : 0, where y = G0 − G1·x.
+ *   A ⊞ B      = (mn + g(A + B)) − g(D), for magnitudes A, B ≥ 0, where mn = A < B ? A : B,
+ *                t = A − B, D = t < 0 ? −t : t. (Box-plus of two LLRs is sign·(|a| ⊞ |b|), the
+ *                sign being the product of theirs: magnitudes and signs travel apart.)
+ *   One iteration: for r = 0 … m−1, with the row's edges e_0 … e_{d−1} in stored order
+ *   (checkVars[checkPtr[r] …]), variables v_i, syndrome bit s_r:
+ *     q_i = L[v_i] − R[e_i];  neg_i = q_i < 0;  A_i = |q_i| > C ? C : |q_i|   (clamping keeps the
+ *       ±Infinity of shortened bits out of the check node: no ∞ − ∞, no NaN);
+ *     parity = s_r XOR neg_0 XOR … XOR neg_{d−1};
+ *     P_0 = A_0, P_i = P_{i−1} ⊞ A_i for 1 ≤ i ≤ d−2;
+ *     for i = d−1 down to 0: x_i = (i = d−1) ? P_{d−2} : (i = 0 ? S : P_{i−1} ⊞ S), then
+ *       S = (i = d−1) ? A_i : S ⊞ A_i   (S is A_i ⊞ … folded from the right: S ⊞ A_i, S first);
+ *       a row of degree 1 has x_0 = C; a row of degree 0 is skipped;
+ *       R[e_i] = (parity XOR neg_i) ? −x_i : x_i;  L[v_i] = q_i + R[e_i].
+ *   After each iteration: bit_j = L[j] < 0 ? 1 : 0 (so +0 and −0 decide 0); if H·bit = syndrome,
+ *   stop with converged = true and iterations = the iterations run; after maxIterations without
+ *   a match, converged = false. The syndrome test runs only after full iterations, so a word with
+ *   no errors converges in 1.
+ * Inputs are checked first; LLRs may be ±Infinity (shortened bits) but not NaN.
+ */
+import type { LdpcCodeView, LdpcDecodeResult } from '../../../hal/kernels.ts';
+import { checkInteger } from '../../_check.ts';
+import { ldpcSyndromeMatches } from './syndrome.ts';
+
+const C = 1000;
+const G0 = 0.6875;
+const G1 = 0.25;
+
+/** The most iterations a caller may ask for (a bound on work, far above what converges). */
+export const LDPC_MAX_ITERATIONS = 100_000;
+
+function g(x: number): number {
+  const y = G0 - G1 * x;
+  return y > 0 ? y : 0;
+}
+
+/** |a| ⊞ |b| for magnitudes: the exact order of the spec above. */
+function boxplus(A: number, B: number): number {
+  const mn = A < B ? A : B;
+  const t = A - B;
+  const D = t < 0 ? -t : t;
+  return mn + g(A + B) - g(D);
+}
+
+/** Checks that `code` is a well-formed compressed-row matrix; returns its largest row degree. */
+export function checkLdpcCodeView(code: LdpcCodeView): number {
+  if (typeof code !== 'object' || code === null) throw new TypeError('"code" expected an LdpcCodeView');
+  const n = checkInteger('code.n', code.n, 1);
+  const m = checkInteger('code.m', code.m, 1);
+  const { checkPtr, checkVars } = code;
+  if (!(checkPtr instanceof Uint32Array) || checkPtr.length !== m + 1)
+    throw new RangeError(`"code.checkPtr" expected Uint32Array of length ${m + 1}`);
+  if (!(checkVars instanceof Uint32Array) || checkPtr[0] !== 0 || checkPtr[m] !== checkVars.length)
+    throw new RangeError('"code.checkVars" expected Uint32Array of length code.checkPtr[m], with code.checkPtr[0] = 0');
+  let dmax = 0;
+  for (let r = 0; r < m; r++) {
+    const d = checkPtr[r + 1]! - checkPtr[r]!;
+    if (checkPtr[r + 1]! < checkPtr[r]!) throw new RangeError(`"code.checkPtr" decreases at row ${r}`);
+    if (d > dmax) dmax = d;
+  }
+  for (let e = 0; e < checkVars.length; e++)
+    if (checkVars[e]! >= n) throw new RangeError(`"code.checkVars[${e}]" = ${checkVars[e]} is not a column of n = ${n}`);
+  return dmax;
+}
+
+export function referenceLdpcDecode(
+  code: LdpcCodeView, syndrome: Uint8Array, channelLlr: Float64Array, maxIterations: number,
+): LdpcDecodeResult {
+  const dmax = checkLdpcCodeView(code);
+  const { n, m, checkPtr, checkVars } = code;
+  if (!(syndrome instanceof Uint8Array) || syndrome.length !== (m + 7) >>> 3)
+    throw new RangeError(`"syndrome" expected Uint8Array of length ${(m + 7) >>> 3} (${m} bits packed)`);
+  if (m & 7 && syndrome[syndrome.length - 1]! & (0xff >>> (m & 7)))
+    throw new RangeError('"syndrome" expected zero padding bits');
+  if (!(channelLlr instanceof Float64Array) || channelLlr.length !== n)
+    throw new RangeError(`"channelLlr" expected Float64Array of length ${n}`);
+  for (let j = 0; j < n; j++) if (channelLlr[j] !== channelLlr[j]) throw new RangeError(`"channelLlr[${j}]" is NaN`);
+  checkInteger('maxIterations', maxIterations, 1, LDPC_MAX_ITERATIONS);
+
+  const L = Float64Array.from(channelLlr);
+  const R = new Float64Array(checkVars.length);
+  const q = new Float64Array(dmax);
+  const a = new Float64Array(dmax);
+  const prefix = new Float64Array(dmax);
+  const bits = new Uint8Array(n);
+  for (let it = 1; it <= maxIterations; it++) {
+    for (let r = 0; r < m; r++) {
+      const lo = checkPtr[r]!;
+      const d = checkPtr[r + 1]! - lo;
+      if (d === 0) continue;
+      let parity = (syndrome[r >>> 3]! >>> (7 - (r & 7))) & 1;
+      for (let i = 0; i < d; i++) {
+        const qi = L[checkVars[lo + i]!]! - R[lo + i]!;
+        q[i] = qi;
+        const mag = qi < 0 ? -qi : qi;
+        a[i] = mag > C ? C : mag;
+        if (qi < 0) parity ^= 1;
+      }
+      if (d === 1) {
+        const x = parity ^ (q[0]! < 0 ? 1 : 0) ? -C : C;
+        R[lo] = x;
+        L[checkVars[lo]!] = q[0]! + x;
+        continue;
+      }
+      prefix[0] = a[0]!;
+      for (let i = 1; i <= d - 2; i++) prefix[i] = boxplus(prefix[i - 1]!, a[i]!);
+      let S = a[d - 1]!;
+      for (let i = d - 1; i >= 0; i--) {
+        let x: number;
+        if (i === d - 1) x = prefix[d - 2]!;
+        else {
+          x = i === 0 ? S : boxplus(prefix[i - 1]!, S);
+          S = boxplus(S, a[i]!);
+        }
+        const qi = q[i]!;
+        const out = parity ^ (qi < 0 ? 1 : 0) ? -x : x;
+        R[lo + i] = out;
+        L[checkVars[lo + i]!] = qi + out;
+      }
+    }
+    for (let j = 0; j < n; j++) bits[j] = L[j]! < 0 ? 1 : 0;
+    if (ldpcSyndromeMatches(code, bits, syndrome)) return { bits, iterations: it, converged: true };
+  }
+  return { bits, iterations: maxIterations, converged: false };
+}

@@ -1,0 +1,260 @@
+/**
+ * LDPC reconciliation (src/qkd/ldpc): the code family is deterministic and as designed, the
+ * syndrome is linear, the decoder corrects what it should, never calls a wrong word converged,
+ * copes with punctured (0) and shortened (±∞) LLRs, and rate adaptation round-trips.
+ */
+import fc from 'fast-check';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { bytesToHex } from '../src/bytes.ts';
+import { LdpcRandom } from '../src/qkd/ldpc/_prng.ts';
+import {
+  aliceFrame, ADAPT_FRACTION, bobChannelLlr, frameKeyBits, frameLayout, KEY, MOTHER_RATES, planReconciliation, PUNCTURED, SHORTENED,
+} from '../src/qkd/ldpc/adapt.ts';
+import { buildLdpcCode, ldpcCode, ldpcCodeDigest, type LdpcCode } from '../src/qkd/ldpc/code.ts';
+import { referenceLdpcDecode } from '../src/qkd/ldpc/decode.ts';
+import { binaryEntropy, bscLlrMagnitude, reconciliationEfficiency } from '../src/qkd/ldpc/efficiency.ts';
+import { profileFor } from '../src/qkd/ldpc/profiles.ts';
+import { ldpcSyndrome } from '../src/qkd/ldpc/syndrome.ts';
+
+const randomBits = (rng: LdpcRandom, n: number) => {
+  const x = new Uint8Array(n);
+  for (let j = 0; j < n; j++) x[j] = rng.nextUint32() >>> 31;
+  return x;
+};
+
+/** Bob's view of x through a BSC with crossover p (seeded). */
+const bsc = (rng: LdpcRandom, x: Uint8Array, p: number) => {
+  const threshold = Math.floor(p * 4294967296);
+  return x.map((b) => b ^ (rng.nextUint32() < threshold ? 1 : 0));
+};
+
+const llrOf = (y: Uint8Array, magnitude: number) => Float64Array.from(y, (b) => (b ? -magnitude : magnitude));
+
+/** Pairs of variables that share two checks (each 4-cycle once). */
+function fourCycles(code: LdpcCode): number {
+  let cycles = 0;
+  const seen = new Int32Array(code.n).fill(-1);
+  for (let v = 0; v < code.n; v++) {
+    const shared = new Map<number, number>();
+    for (let e = code.varPtr[v]!; e < code.varPtr[v + 1]!; e++) {
+      const c = code.varChecks[e]!;
+      for (let f = code.checkPtr[c]!; f < code.checkPtr[c + 1]!; f++) {
+        const u = code.checkVars[f]!;
+        if (u <= v) continue;
+        const k = (shared.get(u) ?? 0) + 1;
+        shared.set(u, k);
+        if (k === 2 && seen[u] !== v) {
+          cycles++;
+          seen[u] = v;
+        }
+      }
+    }
+  }
+  return cycles;
+}
+
+test('construction is deterministic: same (n, rate, seed), same matrix; another seed, another matrix', () => {
+  const a = bytesToHex(ldpcCodeDigest(buildLdpcCode(3000, 0.7, 5)));
+  assert.is(bytesToHex(ldpcCodeDigest(buildLdpcCode(3000, 0.7, 5))), a);
+  assert.is.not(bytesToHex(ldpcCodeDigest(buildLdpcCode(3000, 0.7, 6))), a);
+  assert.is.not(bytesToHex(ldpcCodeDigest(buildLdpcCode(3000, 0.75, 5))), a);
+  assert.is(ldpcCode(3000, 0.7, 5), ldpcCode(3000, 0.7, 5), 'ldpcCode caches');
+});
+
+test('rows and columns describe the same matrix, sorted, without repeated edges', () => {
+  const code = buildLdpcCode(2000, 0.8, 3);
+  const fromRows: string[] = [];
+  const fromCols: string[] = [];
+  for (let c = 0; c < code.m; c++)
+    for (let e = code.checkPtr[c]!; e < code.checkPtr[c + 1]!; e++) {
+      if (e > code.checkPtr[c]!) assert.ok(code.checkVars[e]! > code.checkVars[e - 1]!, `row ${c} not strictly ascending`);
+      fromRows.push(`${c}:${code.checkVars[e]}`);
+    }
+  for (let v = 0; v < code.n; v++)
+    for (let e = code.varPtr[v]!; e < code.varPtr[v + 1]!; e++) fromCols.push(`${code.varChecks[e]}:${v}`);
+  assert.equal(fromCols.sort(), fromRows.sort());
+});
+
+test('degrees follow the profile; check degrees are concentrated', () => {
+  for (const rate of [0.5, 0.7, 0.95]) {
+    const n = 4000;
+    const code = buildLdpcCode(n, rate, 1);
+    assert.is(code.m, n - Math.round(rate * n));
+    const profile = profileFor(rate);
+    const count = new Map<number, number>();
+    for (let v = 0; v < n; v++) {
+      const d = code.varPtr[v + 1]! - code.varPtr[v]!;
+      count.set(d, (count.get(d) ?? 0) + 1);
+    }
+    const n2 = Math.min(Math.floor(profile.fractions[0]! * n), code.m - 1);
+    assert.is(count.get(2) ?? 0, n2, `rate ${rate}: degree-2 count`);
+    for (let i = 2; i < profile.degrees.length; i++)
+      assert.is(count.get(profile.degrees[i]!) ?? 0, Math.floor(profile.fractions[i]! * n), `rate ${rate}: degree ${profile.degrees[i]}`);
+    const checkDegrees = new Set<number>();
+    for (let c = 0; c < code.m; c++) checkDegrees.add(code.checkPtr[c + 1]! - code.checkPtr[c]!);
+    const base = Math.floor(code.checkVars.length / code.m);
+    assert.ok([...checkDegrees].every((d) => d === base || d === base + 1), `rate ${rate}: check degrees ${[...checkDegrees]}`);
+  }
+});
+
+test('no 4-cycles: girth ≥ 6 whenever the construction reports none forced', () => {
+  for (const [n, rate] of [[4000, 0.5], [10000, 0.7], [20000, 0.8]] as const) {
+    const code = buildLdpcCode(n, rate, 2);
+    assert.is(code.fourCycleEdges, 0, `n=${n} rate=${rate}`);
+    assert.is(fourCycles(code), 0, `n=${n} rate=${rate}`);
+  }
+  const dense = buildLdpcCode(4000, 0.7, 2); // too few checks for degree-20 columns: a few edges forced, and counted
+  assert.ok(dense.fourCycleEdges > 0 && dense.fourCycleEdges < 20 && fourCycles(dense) >= dense.fourCycleEdges);
+});
+
+test('n = 100,000 builds in about a second, without 4-cycles', () => {
+  const t = performance.now();
+  const code = buildLdpcCode(100_000, 0.8, 11);
+  const ms = performance.now() - t;
+  assert.ok(ms < 10_000, `${ms.toFixed(0)} ms`); // ≈ 0.3–1 s alone; this guards against O(n·m), not load
+  assert.is(code.fourCycleEdges, 0);
+});
+
+test('syndrome: H·0 = 0, linear over GF(2), m bits packed with zero padding', () => {
+  const code = ldpcCode(997, 0.6, 1);
+  assert.is(code.m % 8 !== 0, true);
+  assert.equal(ldpcSyndrome(code, new Uint8Array(code.n)), new Uint8Array((code.m + 7) >>> 3));
+  fc.assert(fc.property(fc.uint8Array({ minLength: code.n, maxLength: code.n, max: 1 }), fc.uint8Array({ minLength: code.n, maxLength: code.n, max: 1 }), (x, y) => {
+    const sx = ldpcSyndrome(code, x);
+    const sy = ldpcSyndrome(code, y);
+    const sxy = ldpcSyndrome(code, x.map((b, i) => b ^ y[i]!));
+    assert.equal(sxy, sx.map((b, i) => b ^ sy[i]!));
+    assert.is(sx[sx.length - 1]! & (0xff >>> (code.m & 7)), 0);
+  }), { numRuns: 50 });
+});
+
+test('decode: a word without errors converges in one iteration', () => {
+  const code = ldpcCode(2000, 0.7, 1);
+  const x = randomBits(new LdpcRandom([1]), code.n);
+  const r = referenceLdpcDecode(code, ldpcSyndrome(code, x), llrOf(x, bscLlrMagnitude(0.02)), 50);
+  assert.equal([r.converged, r.iterations], [true, 1]);
+  assert.equal(r.bits, x);
+});
+
+test('decode: a small code corrects random BSC errors at low QBER', () => {
+  const code = ldpcCode(2000, 0.5, 1);
+  const rng = new LdpcRandom([2]);
+  for (let frame = 0; frame < 8; frame++) {
+    const x = randomBits(rng, code.n);
+    const y = bsc(rng, x, 0.04);
+    const r = referenceLdpcDecode(code, ldpcSyndrome(code, x), llrOf(y, bscLlrMagnitude(0.04)), 60);
+    assert.ok(r.converged, `frame ${frame}`);
+    assert.equal(r.bits, x, `frame ${frame}`);
+  }
+});
+
+test('decode: too many errors → converged = false; converged always means the syndrome matches', () => {
+  const code = ldpcCode(1000, 0.8, 1);
+  const rng = new LdpcRandom([3]);
+  const x = randomBits(rng, code.n);
+  const syndrome = ldpcSyndrome(code, x);
+  const r = referenceLdpcDecode(code, syndrome, llrOf(bsc(rng, x, 0.2), bscLlrMagnitude(0.2)), 20);
+  assert.equal([r.converged, r.iterations], [false, 20]);
+  fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 10, max: 120 }), (seed, flipsPerMille) => {
+    const g = new LdpcRandom([seed]);
+    const w = randomBits(g, code.n);
+    const s = ldpcSyndrome(code, w);
+    const out = referenceLdpcDecode(code, s, llrOf(bsc(g, w, flipsPerMille / 1000), 2.5), 15);
+    if (out.converged) assert.equal(ldpcSyndrome(code, out.bits), s);
+  }), { numRuns: 30 });
+});
+
+test('decode: punctured (0) and shortened (±∞) positions, no NaN; shortened bits keep their known values', () => {
+  const code = ldpcCode(1200, 0.6, 4);
+  const rng = new LdpcRandom([4]);
+  const x = randomBits(rng, code.n);
+  const y = bsc(rng, x, 0.03);
+  const llr = llrOf(y, bscLlrMagnitude(0.03));
+  for (let j = 0; j < code.n; j += 17) llr[j] = x[j] ? -Infinity : Infinity;
+  for (let j = 5; j < code.n; j += 23) llr[j] = 0;
+  const r = referenceLdpcDecode(code, ldpcSyndrome(code, x), llr, 60);
+  assert.ok(r.converged);
+  assert.equal(r.bits, x);
+});
+
+test('decode: arguments are checked and named', () => {
+  const code = ldpcCode(500, 0.5, 1);
+  const s = new Uint8Array((code.m + 7) >>> 3);
+  const llr = new Float64Array(code.n);
+  assert.throws(() => referenceLdpcDecode(code, s.subarray(1), llr, 10), /"syndrome"/);
+  assert.throws(() => referenceLdpcDecode(code, s, llr.subarray(1), 10), /"channelLlr"/);
+  assert.throws(() => referenceLdpcDecode(code, s, Float64Array.from(llr, (_, j) => (j === 3 ? NaN : 0)), 10), /"channelLlr\[3\]"/);
+  assert.throws(() => referenceLdpcDecode(code, s, llr, 0), /"maxIterations"/);
+  assert.throws(() => referenceLdpcDecode(code, s, llr, 1.5), /"maxIterations"/);
+  assert.throws(() => referenceLdpcDecode({ ...code, checkPtr: code.checkPtr.subarray(1) }, s, llr, 10), /"code.checkPtr"/);
+  const bad = code.checkVars.slice();
+  bad[0] = code.n;
+  assert.throws(() => referenceLdpcDecode({ ...code, checkVars: bad }, s, llr, 10), /"code.checkVars\[0\]"/);
+  if (code.m & 7) {
+    const padded = s.slice();
+    padded[padded.length - 1] = 1;
+    assert.throws(() => referenceLdpcDecode(code, padded, llr, 10), /padding/);
+  }
+  assert.throws(() => ldpcSyndrome(code, new Uint8Array(code.n - 1)), /"bits"/);
+  assert.throws(() => ldpcSyndrome(code, new Uint8Array(code.n).fill(2, 7, 8)), /"bits\[7\]"/);
+  assert.throws(() => buildLdpcCode(10, 0.5, 1), /"n"/);
+  assert.throws(() => buildLdpcCode(1000, 0.99, 1), /"rate"/);
+  assert.throws(() => buildLdpcCode(1000, 0.5, -1), /"seed"/);
+  assert.throws(() => planReconciliation(0.6, 1000), /"qber"/);
+  assert.throws(() => planReconciliation(0.02, 10), /"keyBits"/);
+  assert.throws(() => frameLayout(100, 60, 50, 1), /"shortened"/);
+});
+
+test('efficiency figures: h, |LLR|, f', () => {
+  assert.is(binaryEntropy(0.5), 1);
+  assert.ok(Math.abs(binaryEntropy(0.11) - 0.4999) < 1e-3);
+  assert.ok(Math.abs(bscLlrMagnitude(0.01) - Math.log(99)) < 1e-12);
+  assert.ok(Math.abs(reconciliationEfficiency(1000, 10_000, 0.02) - 1000 / (10_000 * binaryEntropy(0.02))) < 1e-12);
+});
+
+test('plans: p + s = ⌈δn⌉ − …, leak = m − p, the aimed efficiency, mother rates only', () => {
+  fc.assert(fc.property(fc.double({ min: 0.002, max: 0.11, noNaN: true }), fc.integer({ min: 1000, max: 200_000 }), (qber, keyBits) => {
+    const plan = planReconciliation(qber, keyBits);
+    assert.ok(MOTHER_RATES.includes(plan.rate));
+    assert.is(plan.n, Math.ceil(keyBits / (1 - ADAPT_FRACTION)));
+    assert.is(plan.punctured + plan.shortened + plan.keyBits, plan.n);
+    assert.ok(plan.punctured >= 0 && plan.shortened >= 0);
+    assert.is(plan.syndromeBits, plan.n - Math.round(plan.rate * plan.n));
+    assert.is(plan.leakedBits, plan.syndromeBits - plan.punctured);
+    assert.ok(Math.abs(plan.expectedEfficiency - reconciliationEfficiency(plan.leakedBits, keyBits, qber)) < 1e-12);
+  }), { numRuns: 200 });
+  const low = planReconciliation(0.01, 50_000);
+  const high = planReconciliation(0.05, 50_000);
+  assert.ok(low.leakedBits < high.leakedBits && low.rate > high.rate);
+});
+
+test('frame layout: seeded, the counts asked for, key positions ascending', () => {
+  const a = frameLayout(1000, 30, 20, 9);
+  assert.equal(a, frameLayout(1000, 30, 20, 9));
+  assert.is.not(bytesToHex(a.roles), bytesToHex(frameLayout(1000, 30, 20, 10).roles));
+  assert.is(a.roles.filter((r) => r === PUNCTURED).length, 30);
+  assert.is(a.roles.filter((r) => r === SHORTENED).length, 20);
+  assert.is(a.keyPositions.length, 950);
+  for (let i = 1; i < a.keyPositions.length; i++) assert.ok(a.keyPositions[i]! > a.keyPositions[i - 1]!);
+  for (const j of a.keyPositions) assert.is(a.roles[j], KEY);
+});
+
+test('reconciliation round trip with puncturing and shortening: Bob recovers Alice\'s key bits', () => {
+  const qber = 0.03;
+  const plan = planReconciliation(qber, 4000, 1.5);
+  assert.ok(plan.punctured > 0 && plan.shortened > 0, `${plan.punctured} punctured, ${plan.shortened} shortened`);
+  const code = ldpcCode(plan.n, plan.rate, plan.codeSeed);
+  const layout = frameLayout(plan.n, plan.punctured, plan.shortened, 77);
+  const rng = new LdpcRandom([5]);
+  const aliceKey = randomBits(rng, plan.keyBits);
+  const bobKey = bsc(rng, aliceKey, qber);
+  const frame = aliceFrame(layout, aliceKey, randomBits(rng, plan.punctured));
+  const syndrome = ldpcSyndrome(code, frame);
+  const r = referenceLdpcDecode(code, syndrome, bobChannelLlr(layout, bobKey, bscLlrMagnitude(qber)), 100);
+  assert.ok(r.converged);
+  assert.equal(frameKeyBits(layout, r.bits), aliceKey);
+  assert.equal(frameKeyBits(layout, frame), aliceKey);
+});
+
+test.run();
