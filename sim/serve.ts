@@ -1,0 +1,156 @@
+/**
+ * `npm run serve -- --dev [--port 8071] [--metrics-port 8072] [--state-dir <dir>]`: the key service
+ * on loopback with a simulated link producing key. This file is the desktop topology: the one
+ * place where Node backends (SQLite storage, file-KEK sealer, OS entropy, performance clock) and
+ * the simulated key supply are wired to the core. It creates <dir> if needed, a dev CA and client
+ * certificates for two SAEs under <dir>/tls, a signed dev mission policy under <dir>/mission, and
+ * says on start-up, one line each, where it listens and where the certificates are.
+ */
+import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { NodeClock } from '../hal/node/clock.ts';
+import { NodeEntropy } from '../hal/node/entropy.ts';
+import { FileSealer } from '../hal/node/file-sealer.ts';
+import { batchStats, startKeyServer } from '../hal/node/key-server.ts';
+import { SqliteStorage } from '../hal/node/sqlite-storage.ts';
+import { DEFAULT_SERVICE_CONFIG, KeyService, type ServiceConfig } from '../src/agent/service.ts';
+import { base64Decode, base64Encode } from '../src/base64.ts';
+import { DEFAULT_LINK_POLICY, withSuspendThreshold } from '../src/policy/link-state.ts';
+import { loadMissionPolicy, GUARD_REJECT_NAMES } from '../src/policy/mission-guard.ts';
+import { DEFAULT_QBER_THRESHOLDS } from '../src/policy/qber.ts';
+import { ensureDevTls } from './dev-tls.ts';
+import { SimKeySupply } from './key-supply.ts';
+import { devMission } from './mission.ts';
+
+export const DEV_LINK = 'sim-link-1';
+
+export interface ServeOptions {
+  dev: boolean;
+  host: string;
+  port: number;
+  metricsPort: number;
+  stateDir: string;
+  simRateBps: number;
+  simBlockBits: number;
+  simInitialBlocks: number;
+  quiet: boolean;
+}
+
+function fail(message: string): never {
+  console.error(`serve: ${message}`);
+  process.exit(2);
+}
+
+export function parseServeArgs(argv: readonly string[]): ServeOptions {
+  const o: ServeOptions = { dev: false, host: '127.0.0.1', port: 8071, metricsPort: 8072, stateDir: '.lightvibes', simRateBps: 64_000, simBlockBits: 65_536, simInitialBlocks: 4, quiet: false };
+  const num = (name: string, v: string | undefined, min: number, max: number) => {
+    if (v === undefined || !/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) fail(`"${name}" expected an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
+    return Number(v);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const v = () => argv[++i];
+    switch (a) {
+      case '--dev': o.dev = true; break;
+      case '--port': o.port = num('--port', v(), 0, 65535); break;
+      case '--metrics-port': o.metricsPort = num('--metrics-port', v(), 0, 65535); break;
+      case '--state-dir': { const d = v(); if (!d) fail('"--state-dir" expected a directory'); o.stateDir = d; break; }
+      case '--sim-rate-bps': o.simRateBps = num('--sim-rate-bps', v(), 0, 1e9); break;
+      case '--sim-block-bits': o.simBlockBits = num('--sim-block-bits', v(), 8, 1 << 24); break;
+      case '--sim-initial-blocks': o.simInitialBlocks = num('--sim-initial-blocks', v(), 0, 1 << 20); break;
+      case '--quiet': o.quiet = true; break;
+      default: fail(`unknown option ${JSON.stringify(a)} (known: --dev --port --metrics-port --state-dir --sim-rate-bps --sim-block-bits --sim-initial-blocks --quiet)`);
+    }
+  }
+  if (!o.dev) fail('only --dev is available until the QKD engine is wired as a key supply (see README)');
+  return o;
+}
+
+export function serviceConfigFromEnv(env: Record<string, string | undefined>): ServiceConfig {
+  let config = DEFAULT_SERVICE_CONFIG;
+  const ttl = env.LIGHTVIBES_DEFAULT_TTL_S;
+  if (ttl !== undefined) {
+    if (!/^[0-9]+$/.test(ttl) || Number(ttl) < 1 || Number(ttl) > config.maxTtlS) fail(`"LIGHTVIBES_DEFAULT_TTL_S" expected an integer in [1, ${config.maxTtlS}], got ${JSON.stringify(ttl)}`);
+    config = { ...config, defaultTtlS: Number(ttl) };
+  }
+  const q = env.LIGHTVIBES_QBER_THRESHOLD;
+  if (q !== undefined) {
+    const n = Number(q);
+    if (q.trim() === '' || !Number.isFinite(n) || n <= 0 || n > DEFAULT_QBER_THRESHOLDS.compromised) fail(`"LIGHTVIBES_QBER_THRESHOLD" expected a number in (0, ${DEFAULT_QBER_THRESHOLDS.compromised}], got ${JSON.stringify(q)}`);
+    config = { ...config, linkPolicy: { ...DEFAULT_LINK_POLICY, thresholds: withSuspendThreshold(DEFAULT_QBER_THRESHOLDS, n) } };
+  }
+  return config;
+}
+
+/** The dev mission policy: created once, then loaded and verified against the pinned operator key. */
+function ensureDevMission(dir: string, entropy: NodeEntropy, wallMs: number) {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const policyPath = join(dir, 'policy.json');
+  const pubPath = join(dir, 'operator.pub');
+  if (!existsSync(policyPath)) {
+    const m = devMission(entropy, { linkId: DEV_LINK, wallMs });
+    writeFileSync(policyPath, JSON.stringify(m.signed, null, 1) + '\n');
+    writeFileSync(pubPath, base64Encode(m.operator.publicKey) + '\n');
+    for (const [sae, k] of Object.entries(m.pqc)) {
+      const p = join(dir, `${sae}.pqc-secret.json`);
+      writeFileSync(p, JSON.stringify({ ml_kem_768: base64Encode(k.secrets.mlKem768), x25519: base64Encode(k.secrets.x25519) }) + '\n', { mode: 0o600 });
+      chmodSync(p, 0o600);
+    }
+    m.operator.secretKey.fill(0);
+  }
+  const pk = base64Decode(readFileSync(pubPath, 'utf8').trim());
+  if (!pk) fail(`${pubPath} is not base64`);
+  const loaded = loadMissionPolicy(readFileSync(policyPath, 'utf8'), pk);
+  if (!loaded.ok) fail(`mission policy ${policyPath} refused: ${GUARD_REJECT_NAMES[loaded.reason]}`);
+  return { policy: loaded.policy, policyPath };
+}
+
+export async function serve(o: ServeOptions) {
+  const stateDir = resolve(o.stateDir);
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  // checkpoints on a 30 s timer (and at shutdown), not every N records: an ML-DSA-65 signature
+  // costs tens of ms, which must not land inside request latency
+  const config = { ...serviceConfigFromEnv(process.env), checkpointEvery: 1_000_000 };
+  const clock = new NodeClock();
+  const entropy = new NodeEntropy();
+  const tls = ensureDevTls(join(stateDir, 'tls'));
+  const mission = ensureDevMission(join(stateDir, 'mission'), entropy, clock.wallMs());
+  const storage = new SqliteStorage(join(stateDir, 'lightvibes.db'));
+  const sealer = new FileSealer(join(stateDir, 'kek.bin'));
+  const supply = new SimKeySupply({ linkId: DEV_LINK, entropy, clock, secureRateBps: o.simRateBps, blockBits: o.simBlockBits, initialBlocks: o.simInitialBlocks });
+  const service = new KeyService({ storage, sealer, clock, entropy, supplies: [supply], mission: mission.policy }, config);
+  service.tick();
+  const log = o.quiet ? undefined : (line: string) => process.stdout.write(line + '\n');
+  const server = await startKeyServer({
+    service, host: o.host, port: o.port, metricsPort: o.metricsPort, log, group: (work) => storage.group(work),
+    tls: { key: readFileSync(tls.serverKey, 'utf8'), cert: readFileSync(tls.serverCert, 'utf8'), ca: readFileSync(tls.ca, 'utf8') },
+  });
+  const ticker = setInterval(() => service.tick(), 250);
+  const checkpointer = setInterval(() => { if (service.evidence.uncheckpointed > 0) service.checkpoint(); }, 30_000);
+  console.log(`lightvibes: API (HTTPS, mutual TLS, every route needs a SAE client certificate) listening on https://${o.host}:${server.apiPort}`);
+  console.log(`lightvibes: /healthz and /metrics listening on http://${o.host}:${server.metricsPort}`);
+  console.log(`lightvibes: certificates in ${tls.dir} (ca.pem, server.pem for localhost, ${Object.keys(tls.sae).map((s) => `${s}.pem + ${s}.key`).join(', ')})`);
+  console.log(`lightvibes: state in ${stateDir} (lightvibes.db, kek.bin 0600), mission policy ${mission.policyPath}, simulated link ${DEV_LINK}`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    if (process.env.LIGHTVIBES_BATCH_STATS) {
+      const cpu = process.cpuUsage();
+      console.error(`lightvibes: group commit: ${batchStats.requests} requests in ${batchStats.batches} commits, ${batchStats.ms.toFixed(0)} ms inside them; `
+        + `process CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (${((cpu.user + cpu.system) / 1000 / Math.max(1, batchStats.requests)).toFixed(3)} ms per API request, start-up included)`);
+    }
+    clearInterval(ticker);
+    clearInterval(checkpointer);
+    await server.close();
+    if (service.evidence.uncheckpointed > 0) service.checkpoint();
+    storage.close();
+    sealer.destroy();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return { service, server, stop };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await serve(parseServeArgs(process.argv.slice(2)));

@@ -1,0 +1,97 @@
+/** The desktop Storage and Sealer backends: SQLite (WAL, synchronous=FULL, secure_delete) and the file-KEK sealer. */
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FileSealer } from '../hal/node/file-sealer.ts';
+import { SqliteStorage } from '../hal/node/sqlite-storage.ts';
+import { verifyEvidence } from '../src/evidence/verify.ts';
+import { fixture, session } from './_keyservice.ts';
+import { artefact } from './_scan.ts';
+import { SimClock } from '../hal/sim/clock.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'lv-sqlite-'));
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+test('SQLite storage: WAL, synchronous=FULL, secure_delete, mode 0600', () => {
+  const path = join(dir, 'a.db');
+  const s = new SqliteStorage(path);
+  s.transaction((tx) => tx.append('t', 'k', bytes('v')));
+  s.close();
+  const db = new Database(path, { readonly: true });
+  assert.is(db.pragma('journal_mode', { simple: true }), 'wal');
+  db.close();
+  const again = new SqliteStorage(path) as any;
+  assert.is(again.db.pragma('synchronous', { simple: true }), 2, 'FULL');
+  assert.is(again.db.pragma('secure_delete', { simple: true }), 1);
+  again.close();
+  assert.is(statSync(path).mode & 0o777, 0o600);
+});
+
+test('SQLite storage: the port contract — all or nothing, duplicate names throw, order kept, get inside tx', () => {
+  const s = new SqliteStorage(join(dir, 'b.db'));
+  s.transaction((tx) => { tx.append('t', 'b', bytes('1')); tx.append('t', 'a', bytes('2')); assert.equal(tx.get('t', 'b'), bytes('1')); });
+  assert.equal(s.list('t').map((r) => r.key), ['b', 'a']);
+  assert.throws(() => s.transaction((tx) => { tx.append('t', 'c', bytes('3')); tx.append('t', 'a', bytes('4')); }), /exists already/);
+  assert.is(s.get('t', 'c'), undefined, 'the failed transaction left nothing');
+  assert.throws(() => s.transaction((tx) => { tx.delete('t', 'a'); throw new Error('boom'); }), /boom/);
+  assert.equal(s.get('t', 'a'), bytes('2'));
+  assert.throws(() => s.transaction(() => s.transaction(() => 0)), /do not nest/);
+  s.close();
+});
+
+test('SQLite group commit: inner transactions are savepoints; a failing one rolls back alone', () => {
+  const s = new SqliteStorage(join(dir, 'c.db'));
+  s.group(() => {
+    s.transaction((tx) => tx.append('t', 'x', bytes('1')));
+    assert.throws(() => s.transaction((tx) => { tx.append('t', 'y', bytes('2')); tx.append('t', 'x', bytes('3')); }));
+    s.transaction((tx) => tx.append('t', 'z', bytes('4')));
+  });
+  assert.equal(s.list('t').map((r) => r.key), ['x', 'z']);
+  s.close();
+});
+
+test('file sealer: KEK outside the database with mode 0600, tamper and wrong aad refused, loose modes refused', () => {
+  const kek = join(dir, 'kek.bin');
+  const sealer = new FileSealer(kek);
+  assert.is(statSync(kek).mode & 0o777, 0o600);
+  assert.is(readFileSync(kek).length, 32);
+  const sealed = sealer.seal(bytes('secret key bytes'), bytes('aad'));
+  assert.equal(sealer.unseal(sealed, bytes('aad')), bytes('secret key bytes'));
+  const t = sealed.slice();
+  t[20]! ^= 1;
+  assert.throws(() => sealer.unseal(t, bytes('aad')));
+  assert.throws(() => sealer.unseal(sealed, bytes('other')));
+  assert.equal(new FileSealer(kek).unseal(sealed, bytes('aad')), bytes('secret key bytes'), 'the same KEK after a restart');
+  const loose = join(dir, 'loose.bin');
+  writeFileSync(loose, new Uint8Array(32));
+  chmodSync(loose, 0o644);
+  assert.throws(() => new FileSealer(loose), /mode 0600/);
+});
+
+test('the service on SQLite survives a restart: pending refs still served once, consumed ones not, chain intact', () => {
+  const path = join(dir, 'svc.db');
+  const clock = new SimClock(Date.UTC(2026, 10, 23, 8));
+  const sealer = new FileSealer(join(dir, 'svc-kek.bin'));
+  let storage = new SqliteStorage(path);
+  let f = fixture({ storage, sealer, clock });
+  const taken = session(f);
+  const pending = session(f);
+  assert.is(f.call({ method: 'GET', path: `/lightvibes/key/${taken.json.key_ref}` }).status, 200);
+  storage.close();
+  storage = new SqliteStorage(path);
+  f = fixture({ storage, sealer: new FileSealer(join(dir, 'svc-kek.bin')), clock, seed: 2 });
+  assert.is(f.call({ method: 'GET', path: `/lightvibes/key/${taken.json.key_ref}` }).status, 404);
+  assert.is(f.call({ method: 'GET', path: `/lightvibes/key/${pending.json.key_ref}` }).status, 200);
+  const v = verifyEvidence(storage.list('evidence').map((r) => r.value));
+  assert.ok(v.ok);
+  storage.close();
+  artefact('sqlite database file', new Uint8Array(readFileSync(path)));
+  try { artefact('sqlite wal file', new Uint8Array(readFileSync(path + '-wal'))); } catch { /* checkpointed */ }
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test.run();
