@@ -1,0 +1,56 @@
+/**
+ * REKEY plaintexts (seed 003 §7.2), carried inside the AEAD of an FT_REKEY frame:
+ *   INIT: "RK54" ‖ T_INIT (u8 1) ‖ new_epoch u32 ‖ material(32) ‖ key_block_id(16)
+ *   ACK:  "RK54" ‖ T_ACK  (u8 2) ‖ new_epoch u32 ‖ confirm(32),  confirm = SHA-256(material ‖ "ack")
+ * key_block_id is our extension (16 zero bytes: no QKD block this epoch); it travels inside the
+ * AEAD so an observer cannot tell which block keys which epoch. Commit rules (§7.3) live in
+ * session.ts; the key derivation in key-schedule.ts.
+ */
+import type { SymmetricCrypto } from '../../hal/crypto.ts';
+import { concatBytes } from '../bytes.ts';
+import { KEY_BLOCK_ID_BYTES, label, REKEY_CONFIRM_SUFFIX } from './key-schedule.ts';
+
+export const REKEY_MAGIC = Uint8Array.of(0x52, 0x4b, 0x35, 0x34); // "RK54"
+export const RekeyType = { INIT: 1, ACK: 2 } as const;
+export const REKEY_MATERIAL_BYTES = 32;
+export const REKEY_INIT_BYTES = 4 + 1 + 4 + REKEY_MATERIAL_BYTES + KEY_BLOCK_ID_BYTES;
+export const REKEY_ACK_BYTES = 4 + 1 + 4 + 32;
+
+export type RekeyMessage =
+  | { type: 1; newEpoch: number; material: Uint8Array; keyBlockId: Uint8Array }
+  | { type: 2; newEpoch: number; confirm: Uint8Array };
+
+export function encodeRekeyInit(newEpoch: number, material: Uint8Array, keyBlockId: Uint8Array): Uint8Array {
+  const out = new Uint8Array(REKEY_INIT_BYTES);
+  out.set(REKEY_MAGIC);
+  out[4] = RekeyType.INIT;
+  new DataView(out.buffer).setUint32(5, newEpoch);
+  out.set(material, 9);
+  out.set(keyBlockId, 9 + REKEY_MATERIAL_BYTES);
+  return out;
+}
+
+export function encodeRekeyAck(newEpoch: number, confirm: Uint8Array): Uint8Array {
+  const out = new Uint8Array(REKEY_ACK_BYTES);
+  out.set(REKEY_MAGIC);
+  out[4] = RekeyType.ACK;
+  new DataView(out.buffer).setUint32(5, newEpoch);
+  out.set(confirm, 9);
+  return out;
+}
+
+export function rekeyConfirm(crypto: SymmetricCrypto, material: Uint8Array): Uint8Array {
+  return crypto.sha256(concatBytes(material, label(REKEY_CONFIRM_SUFFIX)));
+}
+
+/** undefined when malformed (wrong magic, type or length). */
+export function decodeRekey(plaintext: Uint8Array): RekeyMessage | undefined {
+  if (plaintext.length < 9) return undefined;
+  for (let i = 0; i < 4; i++) if (plaintext[i] !== REKEY_MAGIC[i]) return undefined;
+  const newEpoch = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.length).getUint32(5);
+  if (plaintext[4] === RekeyType.INIT && plaintext.length === REKEY_INIT_BYTES)
+    return { type: 1, newEpoch, material: plaintext.slice(9, 9 + REKEY_MATERIAL_BYTES), keyBlockId: plaintext.slice(9 + REKEY_MATERIAL_BYTES) };
+  if (plaintext[4] === RekeyType.ACK && plaintext.length === REKEY_ACK_BYTES)
+    return { type: 2, newEpoch, confirm: plaintext.slice(9) };
+  return undefined;
+}
