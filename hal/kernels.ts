@@ -27,8 +27,10 @@ export interface LdpcDecodeResult {
 }
 
 export interface Kernels {
-  /** Which implementation these kernels are, so KPIs can say it. */
+  /** Which implementation these kernels are, so KPIs can say it ('native' when any kernel is). */
   readonly implementation: KernelImplementation;
+  /** Kernel by kernel, what really runs: a native set without a native LDPC decoder says so here. */
+  readonly perKernel: { readonly toeplitzHash: KernelImplementation; readonly ldpcDecode: KernelImplementation };
   /** The runtime that hosts them (e.g. "node", "xs"). */
   readonly runtime: string;
 

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// Builds the native side at `npm install`: lvxs, our XS host (native/host/Makefile).
+// Builds the native side at `npm install`: lvxs, our XS host (native/host/Makefile), and the
+// Node-API addon of the native kernels (native/node/binding.gyp → native/node/build/Release/
+// lv_kernels.node) with the node-gyp that npm bundles.
 // The C modules compiled into the host are the ones manifest.json names for platform "lin"
 // (module paths whose .c exists), so the board build and the desktop host share one list.
-// Nothing is downloaded: the XS sources come from @agoric/xsnap in node_modules.
+// Nothing is downloaded: the XS sources come from @agoric/xsnap in node_modules, and node-gyp is
+// given this machine's Node headers (--nodedir); without local headers the addon build fails
+// with a message instead of fetching them.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -51,6 +55,35 @@ export function nativeTable(sources) {
   ].join('\n');
 }
 
+/** A Node install prefix with headers (include/node/node_api.h): npm's nodedir, else next to this node. */
+export function localNodeDir(env = process.env) {
+  const candidates = [env.npm_config_nodedir, resolve(dirname(process.execPath), '..'), '/usr', '/usr/local'];
+  return candidates.find((dir) => dir && existsSync(join(dir, 'include', 'node', 'node_api.h')));
+}
+
+/** node-gyp: the one npm runs scripts with, else the one bundled with the npm beside this node. */
+function nodeGypScript(env = process.env) {
+  const candidates = [
+    env.npm_config_node_gyp,
+    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+  ];
+  return candidates.find((file) => file && existsSync(file));
+}
+
+/** The Node-API addon (native/node): configure once, then an incremental build. */
+function buildNodeAddon() {
+  const dir = join(root, 'native', 'node');
+  const nodedir = localNodeDir();
+  const gyp = nodeGypScript();
+  if (!nodedir) throw new Error('build-native: no Node headers on this machine (include/node/node_api.h); install them (Debian: libnode-dev or nodejs with headers) — the addon is not built from downloaded headers');
+  if (!gyp) throw new Error('build-native: node-gyp not found (it ships with npm); run through npm or set npm_config_node_gyp');
+  const started = Date.now();
+  const run = (...args) => execFileSync(process.execPath, [gyp, ...args, `--nodedir=${nodedir}`, '--jobs=2', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (!existsSync(join(dir, 'build', 'Makefile')) && !existsSync(join(dir, 'build', 'binding.sln'))) run('configure');
+  run('build');
+  console.log(`build-native: ${join('native', 'node', 'build', 'Release', 'lv_kernels.node')} ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
 function main() {
   const require = createRequire(import.meta.url);
   let xsnap;
@@ -74,6 +107,7 @@ function main() {
     `NATIVE_SOURCES=${sources.join(' ')}`,
   ], { stdio: ['ignore', 'ignore', 'inherit'] });
   console.log(`build-native: ${join('build', 'host', 'lvxs')} ready (${((Date.now() - started) / 1000).toFixed(1)} s, ${sources.length} native module(s))`);
+  buildNodeAddon();
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { loadVectorFiles } from './vectors/load.ts';
 import { vectorSuites } from './vectors/suites.ts';
 import { VECTOR_INPUTS } from './vectors/inputs.ts';
+import '../hal/node/use-native-kernels.ts';
 
 const files = loadVectorFiles();
 

@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { loadVectorFiles } from './vectors/load.ts';
 import { vectorSuites } from './vectors/suites.ts';
 import { bundleForXs, ROOT, runOnXs, taggedLines } from './xs/harness.ts';
+import '../hal/node/use-native-kernels.ts';
 
 const files = loadVectorFiles();
 const cases = files.flatMap((f) => f.cases.map((c) => ({ suite: f.suite, name: c.name, input: c.input, output: c.output })));

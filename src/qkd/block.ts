@@ -243,7 +243,7 @@ export abstract class BlockParty<FrontState extends string> extends Party<FrontS
       epsSec: this.options.security.epsSec,
       epsCor: this.options.security.epsCor,
       bounds: { sX0: bound.sX0, sX1: bound.sX1, phiX: bound.phiX },
-      kernels: `${kernels.implementation}/${kernels.runtime}`,
+      kernels: `${kernels.runtime}: toeplitz ${kernels.perKernel.toeplitzHash}, ldpc ${kernels.perKernel.ldpcDecode}`,
     };
     zeroise(front.key);
     this.state = 'done';

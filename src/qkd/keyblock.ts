@@ -52,7 +52,7 @@ export interface KeyBlock {
   readonly epsCor: number;
   /** The finite-key bounds that fixed ℓ. */
   readonly bounds: { readonly sX0: number; readonly sX1: number; readonly phiX: number };
-  /** Which kernels computed reconciliation and amplification ("reference"/"native" on "node"/"xs"). */
+  /** Which kernels computed amplification and reconciliation, e.g. "node: toeplitz native, ldpc reference". */
   readonly kernels: string;
 }
 

@@ -11,6 +11,7 @@ import { XsEntropy } from '../../hal/xs/entropy.ts';
 import { xsHeap } from '../../hal/xs/heap.ts';
 import { bytesToHex } from '../../src/bytes.ts';
 import { vectorSuites } from '../vectors/suites.ts';
+import '../../hal/xs/use-native-kernels.ts';
 
 /** Installed by the XS host before any script runs (XS itself has no Web Crypto). */
 declare const crypto: { getRandomValues<T extends ArrayBufferView>(array: T): T };

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// `npm run fuzz:native`: builds the libFuzzer targets of native/fuzz/ (clang, with
+// -fsanitize=fuzzer,address,undefined) against the C kernels and runs each in turn.
+//   node scripts/fuzz-native.mjs [--time SECONDS | --runs N] [--targets a,b] [--check]
+//   (or FUZZ_TIME / FUZZ_RUNS in the environment; the default is 60 s per target)
+// Corpora persist in build/fuzz/corpus-<target>; a crash leaves build/fuzz/crash-* and exits 1.
+// clang comes from the distribution: when it is missing and we are root, `apt-get install clang`.
+// --check only makes sure clang can build a fuzzer (installing it if needed): exit 0 if so,
+// 3 (with the reason on stderr) if clang cannot be had. Prints one summary line per target.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'build', 'fuzz');
+const CANNOT = 3;
+
+function arg(name) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+function has(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
+}
+
+/** clang able to link -fsanitize=fuzzer, installing Debian's clang if missing; else the reason. */
+export function ensureClang() {
+  if (!has('clang')) {
+    if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { ok: false, reason: 'clang is not installed and installing it needs root (apt-get install clang)' };
+    if (!has('apt-get')) return { ok: false, reason: 'clang is not installed and there is no apt-get to install it' };
+    console.error('fuzz-native: installing clang (apt-get install clang)');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const update = spawnSync('apt-get', ['update', '-qq'], { encoding: 'utf8', env });
+    const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', 'clang'], { encoding: 'utf8', env }) : update;
+    if (install.status !== 0 || !has('clang')) return { ok: false, reason: `apt-get install clang failed: ${(install.stderr || install.stdout || '').trim().split('\n').slice(-2).join(' ')}` };
+  }
+  mkdirSync(out, { recursive: true });
+  const probe = join(out, 'probe.c');
+  writeFileSync(probe, 'int LLVMFuzzerTestOneInput(const unsigned char* d, unsigned long n) { return 0; }\n');
+  const r = spawnSync('clang', ['-fsanitize=fuzzer,address,undefined', probe, '-o', join(out, 'probe')], { encoding: 'utf8' });
+  if (r.status !== 0) return { ok: false, reason: `clang cannot link a libFuzzer target: ${r.stderr.trim().split('\n').slice(-1)[0]}` };
+  return { ok: true };
+}
+
+export function fuzzTargets() {
+  return readdirSync(join(root, 'native', 'fuzz')).filter((f) => /^fuzz_.*\.c$/.test(f)).map((f) => f.slice(0, -2)).sort();
+}
+
+function build(target) {
+  const exe = join(out, target);
+  const sources = [join(root, 'native', 'fuzz', `${target}.c`), ...['toeplitz.c', 'toeplitz.h'].map((f) => join(root, 'native', 'kernels', f))];
+  if (existsSync(exe) && sources.every((f) => statSync(f).mtimeMs < statSync(exe).mtimeMs)) return exe;
+  const r = spawnSync('clang', [
+    '-g', '-O1', '-std=gnu11', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined',
+    `-I${join(root, 'native', 'kernels')}`, join(root, 'native', 'fuzz', `${target}.c`), join(root, 'native', 'kernels', 'toeplitz.c'),
+    '-o', exe,
+  ], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`fuzz-native: cannot build ${target}:\n${r.stderr}`);
+  return exe;
+}
+
+function run(target, exe, limit) {
+  const corpus = join(out, `corpus-${target}`);
+  mkdirSync(corpus, { recursive: true });
+  const started = Date.now();
+  const r = spawnSync(exe, [corpus, ...limit, `-artifact_prefix=${out}/`, '-print_final_stats=1'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const log = `${r.stdout}${r.stderr}`;
+  const execs = Number(log.match(/stat::number_of_executed_units:\s*(\d+)/)?.[1] ?? log.match(/Done (\d+) runs/)?.[1] ?? NaN);
+  return { target, ok: r.status === 0, execs, seconds: (Date.now() - started) / 1000, log };
+}
+
+function main() {
+  const check = ensureClang();
+  if (!check.ok) {
+    console.error(`fuzz-native: ${check.reason}`);
+    process.exit(CANNOT);
+  }
+  if (process.argv.includes('--check')) return;
+  const runs = arg('runs') ?? process.env.FUZZ_RUNS;
+  const time = arg('time') ?? process.env.FUZZ_TIME ?? (runs ? undefined : '60');
+  const limit = [...(runs ? [`-runs=${Number(runs)}`] : []), ...(time ? [`-max_total_time=${Number(time)}`] : [])];
+  const wanted = arg('targets')?.split(',');
+  const targets = fuzzTargets().filter((t) => !wanted || wanted.includes(t));
+  let failed = 0;
+  for (const target of targets) {
+    const result = run(target, build(target), limit);
+    console.log(`fuzz: ${target}: ${result.execs} executions in ${result.seconds.toFixed(1)} s, ${result.ok ? 'no crash' : 'CRASH'}`);
+    if (!result.ok) {
+      failed++;
+      console.log(result.log.split('\n').filter((l) => /ERROR|SUMMARY|crash-|abort|Test unit/.test(l)).slice(0, 20).join('\n'));
+    }
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
