@@ -19,6 +19,19 @@ export const FIXED_OUTPUTS: Record<string, Record<string, unknown>> = {
 };
 
 const CORE_INPUTS: VectorInputs = {
+  'decoy-prepare': {
+    description: "decoy-state BB84 source: bits, biased bases and intensity classes from the Entropy port",
+    cases: [{ name: '3000 slots', input: { seed: 4, label: 'alice', count: 3000,
+      source: { intensities: [0.5, 0.15, 0.0002], probabilities: [0.4, 0.3, 0.3], keyBasisProbability: 0.6 } } }],
+  },
+  'verify-tag': {
+    description: 'Poly1305 verification tag over a key given one bit per byte (packed MSB first)',
+    cases: [{ name: '40 bits', input: { keyHex: '01000101010000010100010101000001010001010100000101000101010000010100010101000001', hashKeyHex: '00'.repeat(16) + 'ff'.repeat(16) } }],
+  },
+  'qkd-block-bb84': {
+    description: 'a whole decoy-BB84 key block (sim/qkd-small.ts): both parties agree; key as SHA-256',
+    cases: [{ name: '2·10^5 pulses, clean link, ε_sec 1e-3, seed 1', input: { seed: 1 } }],
+  },
   'sha256': {
     description: 'noble SHA-256 on the runtime under test; outputs are the FIPS 180-4 examples',
     cases: [

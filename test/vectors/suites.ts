@@ -13,6 +13,11 @@ import { prepareTrain } from '../../src/qkd/bb84.ts';
 import { decodeSiftMessage, encodeSiftMessage, type SiftMessage } from '../../src/qkd/messages.ts';
 import { Transcript } from '../../src/transcript.ts';
 import { runBb84Slice, type SliceConfig } from '../../sim/bb84-slice.ts';
+import { runSmallBlock } from '../../sim/qkd-small.ts';
+import { runtimeKernels } from '../../src/kernels/registry.ts';
+import { prepareDecoyTrain } from '../../src/qkd/decoy.ts';
+import type { BlockOutcome } from '../../sim/qkd-run.ts';
+import { verificationTag } from '../../src/qkd/verify.ts';
 import { amplifySuites } from './areas/amplify.ts';
 import { keyrateSuites } from './areas/keyrate.ts';
 import { keystoreSuites } from './areas/keystore.ts';
@@ -21,6 +26,23 @@ import { qspSuites } from './areas/qsp.ts';
 import type { Json, VectorSuites } from './types.ts';
 
 export type { VectorCase, VectorFile } from './types.ts';
+
+/** A number computed with Math.exp/log: 12 significant digits, so engines that differ in the last ulp agree. */
+const round12 = (x: number) => Number(x.toPrecision(12));
+
+/** What both parties' key blocks say, the key itself only as its SHA-256. */
+function blockSummary(o: BlockOutcome): Json {
+  if (o.abort) return { abort: o.abort };
+  const a = o.alice!;
+  const b = o.bob!;
+  const same = a.id === b.id && bytesToHex(a.key) === bytesToHex(b.key);
+  return {
+    same, id: a.id, protocol: a.protocol, keyBits: a.keyBits, keySha256: bytesToHex(sha256(a.key)),
+    qber: round12(a.qber), testQber: round12(a.testQber), policyState: a.policyState, leakedBits: a.leakedBits,
+    paSeedHash: a.paSeedHash, stats: { ...a.stats, ...(a.stats.chsh === undefined ? {} : { chsh: round12(a.stats.chsh) }) },
+    bounds: { sX0: round12(a.bounds.sX0), sX1: round12(a.bounds.sX1), phiX: round12(a.bounds.phiX) },
+  };
+}
 
 /** A sift message as JSON: arrays of numbers for the bit and slot fields. */
 function messageFromJson(m: Json): SiftMessage {
@@ -76,6 +98,18 @@ const coreSuites: VectorSuites = {
   },
 
   'bb84-slice': (input) => runBb84Slice(input as SliceConfig),
+
+  'decoy-prepare': (input) => {
+    const t = prepareDecoyTrain(new SimEntropy(input.seed, input.label), input.count, input.source);
+    const counts = [0, 0, 0];
+    t.intensities.forEach((c) => counts[c]!++);
+    return { bits: bytesToHex(packBits(t.bits)), bases: bytesToHex(packBits(t.bases)), classes: bytesToHex(sha256(t.intensities)), counts };
+  },
+
+  'verify-tag': (input) => bytesToHex(verificationTag(hexToBytes(input.keyHex).map((b) => b & 1), hexToBytes(input.hashKeyHex))),
+
+  'qkd-block-bb84': (input) => blockSummary(runSmallBlock(input.seed, runtimeKernels())),
+
 };
 
 /** Every suite; an area's suites live in test/vectors/areas/<area>.ts. */
