@@ -31,6 +31,14 @@ const settings: Array<[string, SliceConfig]> = [
     seed: 12, sifting: { pulses: 200_000, sampleFraction: 0.1, minSampleSize: 32 },
     photonics: { lossDb: 0, detectorEfficiency: 0.5, darkCountProbability: 1e-3, misalignment: 0.1, meanPhotonNumbers: [0.5] },
   }],
+  ['25 km (5.25 dB), 2·10^6 pulses', {
+    seed: 14, sifting: { pulses: 2_000_000, sampleFraction: 0.1, minSampleSize: 32 },
+    photonics: { ...DEFAULT_SLICE.photonics, lossDb: 5.25 },
+  }],
+  ['100 km (21 dB), 2·10^7 pulses, dark counts matter', {
+    seed: 15, sifting: { pulses: 20_000_000, sampleFraction: 0.1, minSampleSize: 32 },
+    photonics: { ...DEFAULT_SLICE.photonics, lossDb: 21 },
+  }],
   ['50 km, μ = 0.8', {
     seed: 13, sifting: { pulses: 2_000_000, sampleFraction: 0.1, minSampleSize: 32 },
     photonics: { ...DEFAULT_SLICE.photonics, lossDb: 10.5, meanPhotonNumbers: [0.8] },
