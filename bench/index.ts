@@ -1,6 +1,8 @@
 /**
- * `npm run bench`: timing figures, one run side by side on this machine. Ratios are what to
- * quote (machines are shared and noisy); absolute times are for orientation.
+ * `npm run bench` starts here, then runs bench/ldpc.ts (20 frames per QBER: f and FER),
+ * bench/qkd.ts, bench/amplify.ts and bench/qsp.ts. Timing figures, one run side by side on this
+ * machine. Ratios are what to quote (machines are shared and noisy); absolute times are for
+ * orientation.
  *   - the 100,000-pulse BB84 sifting slice (sim/bb84-slice.ts) on Node and on XS (lvxs)
  */
 import { rmSync } from 'node:fs';
