@@ -1,5 +1,5 @@
 /**
- * Base64 (RFC 4648 §4) without Buffer or atob, which boards may not have: ETSI GS QKD 014 carries
+ * Base64 (RFC 4648 §4) without Node buffers or atob, which boards may not have: ETSI GS QKD 014 carries
  * keys in base64, WireGuard takes its pre-shared key in base64. Strict decoding: padding required,
  * no whitespace, canonical trailing bits.
  */

@@ -3,6 +3,8 @@
  * body is ETSI GS QKD 014's shape, `{ message, details: [...] }`, on every route; `details`
  * carries the code and name so callers never parse the message.
  */
+import { enumNames } from '../_enum.ts';
+
 export const ApiReject = {
   BAD_REQUEST: 1,
   MALFORMED_JSON: 2,
@@ -22,11 +24,7 @@ export const ApiReject = {
 } as const;
 export type ApiReject = (typeof ApiReject)[keyof typeof ApiReject];
 
-export const API_REJECT_NAMES: Record<ApiReject, string> = {
-  1: 'BAD_REQUEST', 2: 'MALFORMED_JSON', 3: 'NOT_AUTHENTICATED', 4: 'GUARD_DENIED', 5: 'UNKNOWN_SAE',
-  6: 'KEY_UNAVAILABLE', 7: 'NOT_FOR_CALLER', 8: 'QMK_UNAVAILABLE', 9: 'KEY_EXHAUSTED', 10: 'NO_ROUTE',
-  11: 'METHOD_NOT_ALLOWED', 12: 'BODY_TOO_LARGE', 13: 'UNSUPPORTED_EXTENSION', 14: 'UNKNOWN_LINK', 15: 'WRONG_LISTENER',
-};
+export const API_REJECT_NAMES = enumNames(ApiReject);
 
 export const API_REJECT_STATUS: Record<ApiReject, number> = {
   1: 400, 2: 400, 3: 401, 4: 403, 5: 400, 6: 404, 7: 403, 8: 503, 9: 503, 10: 404, 11: 405, 12: 413, 13: 400, 14: 404, 15: 404,

@@ -10,6 +10,7 @@ import { base64Decode } from '../base64.ts';
 import { asciiBytes, equalBytes } from '../bytes.ts';
 import { CHECKPOINT_CONTEXT, checkpointMessage, signerId } from './log.ts';
 import { decodeEvidenceRecord, EvidenceKind, evidenceHash, GENESIS_PREV, type EvidenceRecord } from './record.ts';
+import { enumNames } from '../_enum.ts';
 
 export const EvidenceReject = {
   MALFORMED: 1,
@@ -22,10 +23,7 @@ export const EvidenceReject = {
   SIGNER_MISMATCH: 8,
 } as const;
 export type EvidenceReject = (typeof EvidenceReject)[keyof typeof EvidenceReject];
-export const EVIDENCE_REJECT_NAMES: Record<EvidenceReject, string> = {
-  1: 'MALFORMED', 2: 'NO_GENESIS', 3: 'SEQ_GAP', 4: 'PREV_MISMATCH', 5: 'HASH_MISMATCH',
-  6: 'CHECKPOINT_HEAD_MISMATCH', 7: 'BAD_SIGNATURE', 8: 'SIGNER_MISMATCH',
-};
+export const EVIDENCE_REJECT_NAMES = enumNames(EvidenceReject);
 
 export interface EvidenceVerdict {
   readonly ok: boolean;

@@ -19,6 +19,7 @@ import { base64Decode, base64Encode } from '../base64.ts';
 import { asciiBytes, zeroise } from '../bytes.ts';
 import { asciiString, canonicalBytes } from '../evidence/canonical.ts';
 import { destroyKeyBlock, type KeyBlock } from '../qkd/keyblock.ts';
+import { enumNames } from '../_enum.ts';
 
 export const POOL_TABLE = 'pool';
 export const KEYS_TABLE = 'keys';
@@ -29,7 +30,7 @@ export const POOL_CHUNK_BYTES = 512;
 /** Why a key cannot be taken. Stable codes. */
 export const KeyRefReject = { UNKNOWN: 1, CONSUMED: 2, EXPIRED: 3, NOT_FOR_CALLER: 4, PURGED: 5 } as const;
 export type KeyRefReject = (typeof KeyRefReject)[keyof typeof KeyRefReject];
-export const KEY_REF_REJECT_NAMES: Record<KeyRefReject, string> = { 1: 'UNKNOWN', 2: 'CONSUMED', 3: 'EXPIRED', 4: 'NOT_FOR_CALLER', 5: 'PURGED' };
+export const KEY_REF_REJECT_NAMES = enumNames(KeyRefReject);
 
 export type KeyMode = 'QMK' | 'PQC';
 

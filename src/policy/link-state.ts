@@ -14,10 +14,11 @@
  */
 import { checkNumber } from '../_check.ts';
 import { allowsKey, classifyQber, DEFAULT_QBER_THRESHOLDS, QberState, type QberThresholds } from './qber.ts';
+import { enumNames } from '../_enum.ts';
 
 export const LinkStatus = { UP: 0, SUSPENDED: 1, DEGRADED: 2 } as const;
 export type LinkStatus = (typeof LinkStatus)[keyof typeof LinkStatus];
-export const LINK_STATUS_NAMES: Record<LinkStatus, string> = { 0: 'UP', 1: 'SUSPENDED', 2: 'DEGRADED' };
+export const LINK_STATUS_NAMES = enumNames(LinkStatus);
 
 /** Why the status changed. Stable codes. */
 export const TransitionReason = {
@@ -28,9 +29,7 @@ export const TransitionReason = {
   RECOVERED: 5,
 } as const;
 export type TransitionReason = (typeof TransitionReason)[keyof typeof TransitionReason];
-export const TRANSITION_REASON_NAMES: Record<TransitionReason, string> = {
-  1: 'QBER_BREACH', 2: 'BREACH_CLEARED', 3: 'SUSTAINED_BREACH', 4: 'COMPROMISED', 5: 'RECOVERED',
-};
+export const TRANSITION_REASON_NAMES = enumNames(TransitionReason);
 
 export interface LinkPolicyConfig {
   readonly thresholds: QberThresholds;

@@ -12,6 +12,7 @@ import { asciiBytes, bytesToHex } from '../bytes.ts';
 import { canonicalBytes } from '../evidence/canonical.ts';
 import type { Identity } from '../qkd/auth.ts';
 import type { PqcPeerKeys } from './fallback.ts';
+import { enumNames } from '../_enum.ts';
 
 export const MISSION_POLICY_CONTEXT = 'LIGHTVIBES/mission-policy/v1';
 
@@ -49,9 +50,7 @@ export const GuardReject = {
   CALLER_NOT_ALLOWED: 7,
 } as const;
 export type GuardReject = (typeof GuardReject)[keyof typeof GuardReject];
-export const GUARD_REJECT_NAMES: Record<GuardReject, string> = {
-  1: 'BAD_DOCUMENT', 2: 'BAD_SIGNATURE', 3: 'NOT_YET_VALID', 4: 'EXPIRED', 5: 'UNKNOWN_PEER', 6: 'CONTEXT_NOT_ALLOWED', 7: 'CALLER_NOT_ALLOWED',
-};
+export const GUARD_REJECT_NAMES = enumNames(GuardReject);
 
 export function signMissionPolicy(policy: MissionPolicy, operator: Identity, extraEntropy: Uint8Array | false): SignedMissionPolicy {
   const signature = ml_dsa65.sign(canonicalBytes(policy), operator.secretKey, { context: asciiBytes(MISSION_POLICY_CONTEXT), extraEntropy });

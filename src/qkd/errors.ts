@@ -2,6 +2,8 @@
  * Why a QKD block was aborted: typed reasons with stable numeric codes (they appear in evidence
  * records and KPIs). An abort zeroises the block's bits; nothing of it is released.
  */
+import { enumNames } from '../_enum.ts';
+
 export const QkdAbortReason = {
   MALFORMED_MESSAGE: 1,
   UNEXPECTED_MESSAGE: 2,
@@ -23,7 +25,7 @@ export const QkdAbortReason = {
 } as const;
 export type QkdAbortReason = (typeof QkdAbortReason)[keyof typeof QkdAbortReason];
 
-const NAMES = Object.fromEntries(Object.entries(QkdAbortReason).map(([k, v]) => [v, k])) as Record<number, string>;
+const NAMES: Readonly<Record<number, string>> = enumNames(QkdAbortReason);
 
 export class QkdAbort extends Error {
   constructor(readonly reason: QkdAbortReason, readonly detail: string) {
