@@ -1,38 +1,20 @@
+import { Xoshiro128 } from '../../_xoshiro128.ts';
+
 /**
  * The LDPC family's own seeded generator: xoshiro128** (Blackman and Vigna, 2018) seeded by
  * splitmix32 over (seed, label words). Public randomness only (graph edges, puncture and
  * shorten positions) that every runtime must reproduce exactly, hence 32-bit integer
  * arithmetic (Math.imul, shifts) and nothing else.
  */
-export class LdpcRandom {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
-
+export class LdpcRandom extends Xoshiro128 {
   /** `words` are 32-bit unsigned integers (seed, n, a label…) mixed into the state. */
   constructor(words: readonly number[]) {
     let x = 0x9e3779b9;
     for (const w of words) x = splitmix32(x ^ (w >>> 0));
-    x = splitmix32(x);
-    this.s0 = x;
-    this.s1 = x = splitmix32(x);
-    this.s2 = x = splitmix32(x);
-    this.s3 = splitmix32(x);
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the all-zero state is a fixed point
-  }
-
-  /** Next 32-bit unsigned integer. */
-  nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return result;
+    const s0 = splitmix32(x);
+    const s1 = splitmix32(s0);
+    const s2 = splitmix32(s1);
+    super(s0, s1, s2, splitmix32(s2));
   }
 
   /** An integer in [0, bound), bound ≤ 2^32; the modulo bias (< bound / 2^32) is irrelevant here. */
@@ -47,8 +29,4 @@ function splitmix32(x: number): number {
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
   return (z ^ (z >>> 16)) >>> 0;
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }
