@@ -17,7 +17,7 @@ import { zeroise } from '../bytes.ts';
 import { allowsKey, QBER_STATE_NAMES } from '../policy/qber.ts';
 import { BlockParty, type BlockOptions, type FrontResult } from './block.ts';
 import { checkDecoySource, type DecoySource, KEY_BASIS, prepareDecoyTrain } from './decoy.ts';
-import { QkdAbort, QkdAbortReason } from './errors.ts';
+import { QkdAbort, QkdAbortReason, requireHealthy } from './errors.ts';
 import { type ClassCounts, countClasses, readQber, secretKeyLength } from './estimate.ts';
 import { type SiftMessage, SiftMessageType } from './messages.ts';
 import { siftMask } from './sift.ts';
@@ -112,8 +112,7 @@ export class Bb84BlockAlice extends Bb84BlockParty {
     if (this.state !== 'idle') throw new Error(`block: start() in state ${this.state}`);
     this.guard(() => {
       const tx = (this.options as BlockOptions & { tx: PhotonicsTx }).tx;
-      const health = tx.health();
-      if (!health.healthy) throw new QkdAbort(QkdAbortReason.PHOTONICS_UNHEALTHY, health.reason ?? 'transmitter unhealthy');
+      requireHealthy(tx, 'transmitter');
       this.train = prepareDecoyTrain(this.options.entropy, this.pulses, this.source);
       tx.emit(this.train);
       this.state = 'awaiting-report';
@@ -175,8 +174,7 @@ export class Bb84BlockBob extends Bb84BlockParty {
     if (this.state !== 'idle') throw new Error(`block: measure() in state ${this.state}`);
     this.guard(() => {
       const rx = (this.options as BlockOptions & { rx: PhotonicsRx }).rx;
-      const health = rx.health();
-      if (!health.healthy) throw new QkdAbort(QkdAbortReason.PHOTONICS_UNHEALTHY, health.reason ?? 'receiver unhealthy');
+      requireHealthy(rx, 'receiver');
       const d = rx.collect();
       this.slots = d.slots;
       this.bases = d.bases;

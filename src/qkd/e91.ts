@@ -22,7 +22,7 @@ import { zeroise } from '../bytes.ts';
 import { allowsKey, classifyQber, QBER_STATE_NAMES } from '../policy/qber.ts';
 import { BlockParty, type BlockOptions, type FrontResult } from './block.ts';
 import { binaryEntropy } from './binary-entropy.ts';
-import { QkdAbort, QkdAbortReason } from './errors.ts';
+import { QkdAbort, QkdAbortReason, requireHealthy } from './errors.ts';
 import type { FiniteKeyBound } from './finite-key.ts';
 import { type SiftMessage, SiftMessageType } from './messages.ts';
 
@@ -84,8 +84,7 @@ abstract class E91Party extends BlockParty<FrontState> {
 
   protected collect(): void {
     const rx = (this.options as BlockOptions & { rx: PhotonicsRx }).rx;
-    const health = rx.health();
-    if (!health.healthy) throw new QkdAbort(QkdAbortReason.PHOTONICS_UNHEALTHY, health.reason ?? 'receiver unhealthy');
+    requireHealthy(rx, 'receiver');
     const d = rx.collect();
     this.detections = { slots: d.slots, settings: d.bases, bits: d.bits };
   }

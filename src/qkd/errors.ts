@@ -2,6 +2,7 @@
  * Why a QKD block was aborted: typed reasons with stable numeric codes (they appear in evidence
  * records and KPIs). An abort zeroises the block's bits; nothing of it is released.
  */
+import type { PhotonicsHealth } from '../../hal/photonics.ts';
 import { enumNames } from '../_enum.ts';
 
 export const QkdAbortReason = {
@@ -36,4 +37,10 @@ export class QkdAbort extends Error {
   get reasonName(): string {
     return NAMES[this.reason]!;
   }
+}
+
+/** Aborts with PHOTONICS_UNHEALTHY, in the front end's own words, unless it reports healthy. */
+export function requireHealthy(frontEnd: { health(): PhotonicsHealth }, role: 'transmitter' | 'receiver'): void {
+  const health = frontEnd.health();
+  if (!health.healthy) throw new QkdAbort(QkdAbortReason.PHOTONICS_UNHEALTHY, health.reason ?? `${role} unhealthy`);
 }

@@ -20,7 +20,7 @@ import { checkInteger, checkNumber, checkObject } from '../_check.ts';
 import { Party } from './_party.ts';
 import { packBits, zeroise } from '../bytes.ts';
 import { MAX_PULSES_PER_BLOCK, prepareTrain } from './bb84.ts';
-import { QkdAbort, QkdAbortReason } from './errors.ts';
+import { QkdAbort, QkdAbortReason, requireHealthy } from './errors.ts';
 import { type SiftMessage, SiftMessageType } from './messages.ts';
 import { countErrors, estimateQber, type QberEstimate } from './qber.ts';
 import { chooseSample, selectByMask, siftMask } from './sift.ts';
@@ -101,8 +101,7 @@ export class SiftingAlice extends SiftingParty {
   /** Prepares and emits the block's pulse train. */
   start(): void {
     if (this.state !== 'idle') throw new Error(`sifting: start() in state ${this.state}`);
-    const health = this.options.tx.health();
-    if (!health.healthy) throw new QkdAbort(QkdAbortReason.PHOTONICS_UNHEALTHY, health.reason ?? 'transmitter unhealthy');
+    requireHealthy(this.options.tx, 'transmitter');
     this.train = prepareTrain(this.options.entropy, this.config.pulses);
     this.options.tx.emit(this.train);
     this.state = 'awaiting-report';
@@ -153,8 +152,7 @@ export class SiftingBob extends SiftingParty {
   /** Collects the detections of the emitted train and reports slots and bases (never bits). */
   measure(): void {
     if (this.state !== 'idle') throw new Error(`sifting: measure() in state ${this.state}`);
-    const health = this.options.rx.health();
-    if (!health.healthy) throw new QkdAbort(QkdAbortReason.PHOTONICS_UNHEALTHY, health.reason ?? 'receiver unhealthy');
+    requireHealthy(this.options.rx, 'receiver');
     const d = this.options.rx.collect();
     this.slots = d.slots;
     this.bits = d.bits;
