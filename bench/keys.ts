@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { call, saeAgent } from '../test/_https-client.ts';
@@ -40,7 +40,11 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** The desk is shared: every figure goes out with the load it was measured under. */
+const load = () => `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} cores`;
+
 async function openLoop(name: string, n: number, send: (i: number) => Promise<number>): Promise<void> {
+  const loadBefore = load();
   const lat: number[] = [];
   const statuses = new Map<number, number>();
   const start = performance.now() + 50;
@@ -66,6 +70,7 @@ async function openLoop(name: string, n: number, send: (i: number) => Promise<nu
   lat.sort((a, b) => a - b);
   console.log(`${name}: ${n} requests at a target of ${rate}/s for ${seconds} s → sustained ${(n / elapsed).toFixed(0)} req/s; `
     + `latency p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms, max ${lat[lat.length - 1]!.toFixed(2)} ms; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+  console.log(`  (before: ${loadBefore}; after: ${load()})`);
 }
 
 const server = await startServer();

@@ -1,6 +1,8 @@
 /**
  * `npm run qsp -- server|client [options]`: a real QSP v1.0 session over UDP on 127.0.0.1.
  * `npm run qsp -- interop [--frames 1000 --rekeys 10 --seed 3]`: Node ↔ XS interop (sim/qsp-interop.ts).
+ * `npm run qsp -- interop --live [--xs server|client|both] [...]`: the same session live, lvxs as a child
+ *   process talking QSP with Node over its stdin/stdout (sim/qsp-live.ts), compared with the replay run.
  *   server  --port 4433                       waits for one client, echoes its data, rekeys every --rekey-every frames
  *   client  --port 4433 --frames 1000 --size 512
  * Common: --seed S (identities and QKD key blocks are simulated from it, so both processes share
@@ -21,6 +23,7 @@ import { simKeyBlockPair } from '../src/qsp/key-source.ts';
 import { DropReason, QspSession } from '../src/qsp/session.ts';
 import { QspState } from '../src/qsp/state-table.ts';
 import { runInterop } from './qsp-interop.ts';
+import { runLive } from './qsp-live.ts';
 import { pairIdentities } from './qsp-pair.ts';
 
 function parse(argv: string[]) {
@@ -49,13 +52,41 @@ function parse(argv: string[]) {
   return o;
 }
 
-function interop(argv: string[]): number {
+async function interopLive(spec: { seed: number; frames: number; rekeys: number; payloadBytes: number }, roles: Array<'client' | 'server'>): Promise<number> {
+  console.log(`Live Node ↔ XS (lvxs over stdin/stdout): seed ${spec.seed}, handshake + ${spec.frames} frames (${spec.payloadBytes} B) + ${spec.rekeys} rekeys + close`);
+  let ok = true;
+  for (const xsRole of roles) {
+    const r = await runLive(spec, xsRole);
+    ok &&= r.ok;
+    console.log(`  XS ${xsRole.padEnd(6)} ↔ Node ${r.node.role.padEnd(6)}: ${r.datagrams} datagrams, epoch ${r.xs.epoch}, XS delivered ${r.xs.delivered}, Node ${r.node.delivered}; ` +
+      `wire ${r.wireDigest.slice(0, 16)}… ${r.wireDigest === r.replay.wireDigest ? '= replay' : '≠ replay'}, XS out ${r.xs.outputDigest.slice(0, 16)}… ` +
+      `${r.xs.outputDigest === r.replay.xs.outputDigest ? '= replay' : '≠ replay'} (${(r.ms / 1000).toFixed(1)} s, ${(r.xs.ms / 1000).toFixed(1)} s on XS)`);
+  }
+  console.log(`result: ${ok ? 'OK' : 'FAIL'}`);
+  return ok ? 0 : 1;
+}
+
+function interop(argv: string[]): number | Promise<number> {
   const spec = { seed: 3, frames: 1000, rekeys: 10, payloadBytes: 64 };
+  let live = false;
+  let roles: Array<'client' | 'server'> = ['server', 'client'];
   for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === '--live') {
+      live = true;
+      i--;
+      continue;
+    }
+    if (argv[i] === '--xs') {
+      const r = argv[i + 1];
+      if (r !== 'server' && r !== 'client' && r !== 'both') throw new RangeError(`"--xs" expected server, client or both, got ${JSON.stringify(r ?? '')}`);
+      roles = r === 'both' ? ['server', 'client'] : [r];
+      continue;
+    }
     const key = argv[i]!.replace(/^--/, '');
     if (!['seed', 'frames', 'rekeys', 'payload'].includes(key)) throw new RangeError(`unknown option ${JSON.stringify(argv[i])}`);
     (spec as Record<string, number>)[key === 'payload' ? 'payloadBytes' : key] = checkInteger(argv[i]!, Number(argv[i + 1]));
   }
+  if (live) return interopLive(spec, roles);
   const report = runInterop(spec);
   console.log(`Node ↔ XS interop: seed ${spec.seed}, handshake + ${spec.frames} frames (${spec.payloadBytes} B) + ${spec.rekeys} rekeys + close`);
   console.log(`  wire digest (Node, both sides): ${report.wireDigest}`);
@@ -122,7 +153,7 @@ async function main(): Promise<number> {
       for (let d = link.receive(); d; d = link.receive()) {
         const wasHandshake = session.state === QspState.HANDSHAKE;
         if (!handshakeStarted) handshakeStarted = performance.now();
-        const r = session.receive(d);
+        const r = session.receive(d, link.peerAddress);
         lastActivity = performance.now();
         send(r.out);
         if (wasHandshake && (session.state as QspState) === QspState.ESTABLISHED) {

@@ -11,6 +11,7 @@ import { bytesToHex, hexToBytes } from '../src/bytes.ts';
 import { generateIdentity, type Identity } from '../src/qkd/auth.ts';
 import { MemoryKeySource, simKeyBlockPair } from '../src/qsp/key-source.ts';
 import { QspSession, type QspOptions } from '../src/qsp/session.ts';
+import { QspState } from '../src/qsp/state-table.ts';
 import { Transcript } from '../src/transcript.ts';
 
 export interface PairOptions {
@@ -211,6 +212,64 @@ export function replaySide(spec: ScenarioSpec, role: 'client' | 'server', events
     } else if (e.op === 'send') emit(s.send(hexToBytes(e.hex)));
     else if (e.op === 'rekey') emit(s.rekey());
     else emit(s.close());
+  }
+  return { role, outputDigest: bytesToHex(t.digest()), outputs, delivered, epoch: s.epoch, closeReason: s.closeReason, peerCloseReason: s.peerCloseReason };
+}
+
+/**
+ * One side's part of a scenario as a script for a live run, one letter per action in order:
+ * b start · r wait for the peer's next datagram · s send the next payload · k rekey · c close.
+ * Taken from the Node run's log, so both ends of a live run follow the replay run step for step.
+ */
+export function liveScript(events: readonly SideEvent[]): string {
+  const letter = { start: 'b', recv: 'r', send: 's', rekey: 'k', close: 'c' } as const;
+  return events.map((e) => letter[e.op]).join('');
+}
+
+/** What a live side asks its driver for: put a datagram on the link, or wait for the next one. */
+export type LiveStep = { readonly kind: 'send'; readonly datagram: Uint8Array } | { readonly kind: 'recv' };
+
+/**
+ * One side of a scenario, live: the datagrams it receives come from the peer over a real link, not
+ * from a log. A generator, so the same code runs under a blocking driver (XS: hal/xs/stdio-link.ts)
+ * and an event-driven one (Node: sim/qsp-live.ts). Payloads are drawn from the seed as in
+ * runScenario (frame i, even from the client, odd from the server), so the result — a digest over
+ * every datagram this side sent — must equal replaySide's for the same seed, byte for byte.
+ */
+export function* liveSide(spec: ScenarioSpec, role: 'client' | 'server', script: string, crypto?: SymmetricCrypto): Generator<LiveStep, ReplayResult, Uint8Array | undefined> {
+  const pair = pairFor(spec, crypto);
+  const s = role === 'client' ? pair.client : pair.server;
+  const t = new Transcript('LIGHTVIBES/qsp/replay/v1');
+  const payloads = new SimEntropy(spec.seed, 'qsp:payload');
+  let drawn = 0;
+  let sent = 0;
+  let outputs = 0;
+  let delivered = 0;
+  function* emit(ds: Uint8Array[]): Generator<LiveStep, void, Uint8Array | undefined> {
+    for (const d of ds) {
+      t.absorb('out', d);
+      outputs++;
+      yield { kind: 'send', datagram: d };
+    }
+  }
+  for (const op of script) {
+    if (op === 'b') yield* emit(s.start());
+    else if (op === 'r') {
+      const d = yield { kind: 'recv' };
+      if (!d) throw new Error(`live ${role}: the link closed with the script at a receive`);
+      const r = s.receive(d);
+      if (r.data) delivered++;
+      yield* emit(r.out);
+    } else if (op === 's') {
+      const frame = role === 'client' ? 2 * sent : 2 * sent + 1;
+      let data: Uint8Array = new Uint8Array(0);
+      for (; drawn <= frame; drawn++) data = payloads.randomBytes(spec.payloadBytes); // the peer's frames are drawn and skipped
+      sent++;
+      yield* emit(s.send(data));
+    } else if (op === 'k') yield* emit(s.rekey());
+    else if (op === 'c') yield* emit(s.close());
+    else throw new RangeError(`"script" expected letters b r s k c, got ${JSON.stringify(op)}`);
+    if (s.state === QspState.CLOSED) break; // either end closed (normally at the script's end): the conversation is over
   }
   return { role, outputDigest: bytesToHex(t.digest()), outputs, delivered, epoch: s.epoch, closeReason: s.closeReason, peerCloseReason: s.peerCloseReason };
 }

@@ -125,6 +125,32 @@ test('handshake: cookie under load, then the hello with the cookie is served', (
   assert.is(pair.server.state, QspState.ESTABLISHED);
 });
 
+test('handshake: under load the cookie is bound to the initiator address — replayed from another address, COOKIE_REJECTED', () => {
+  const here = Uint8Array.of(127, 0, 0, 1, 0x11, 0x51);
+  const there = Uint8Array.of(127, 0, 0, 1, 0x11, 0x52);
+  for (const onBadDatagram of ['close', 'drop'] as const) {
+    const pair = createQspPair({ seed: 1, server: { underLoad: () => true, onBadDatagram } });
+    const cookie = pair.server.receive(pair.client.start()[0]!, here).out;
+    assert.is(decodeFrame(cookie[0]!).payload[0], HandshakeType.COOKIE);
+    const helloWithCookie = pair.client.receive(cookie[0]!).out[0]!;
+    const replayed = pair.server.receive(helloWithCookie, there);
+    assert.is(replayed.dropped, DropReason.HANDSHAKE_REJECTED, onBadDatagram);
+    assert.is(pair.server.stats.dropped[DropReason.HANDSHAKE_REJECTED], 1);
+    if (onBadDatagram === 'close') {
+      assert.is(pair.server.closeReason, CloseReason.COOKIE_REJECTED);
+      assert.is(pair.server.state, QspState.CLOSED);
+      continue;
+    }
+    assert.is(pair.server.state, QspState.HANDSHAKE);
+    // no address at all is another address too; from the address it was made for, it is served
+    assert.is(pair.server.receive(helloWithCookie).dropped, DropReason.HANDSHAKE_REJECTED);
+    const reply = pair.server.receive(helloWithCookie, here).out;
+    assert.is(decodeFrame(reply[0]!).payload[0], HandshakeType.SERVER_HELLO);
+    assert.equal(pair.server.receive(pair.client.receive(reply[0]!).out[0]!, here).out, []);
+    assert.is(pair.server.state, QspState.ESTABLISHED);
+  }
+});
+
 test('handshake: the client retransmits its hello on timeout, then gives up with TIMEOUT', () => {
   const pair = createQspPair({ seed: 1, client: { handshakeTimeoutMs: 100, handshakeRetries: 2 } });
   const ch = pair.client.start()[0]!;

@@ -1,7 +1,15 @@
 /**
  * SymmetricCrypto port on Node, accelerated: OpenSSL through node:crypto (AES-NI, CLMUL, AVX2
  * ChaCha20). Byte-identical to the noble reference (test/qsp-crypto.test.ts proves it).
+ *
+ * Tuned for the rekey round (bench/qsp.ts), where every call is small and Node's per-call object
+ * cost, not OpenSSL, dominates: no option objects when the defaults already mean a 16-byte tag
+ * (GCM), one-shot `crypto.hash` for SHA-256 where Node has it (~2× a Hash object), the ciphertext
+ * written straight into the caller's buffer. What is left per call (~5–8 µs per createCipheriv,
+ * ~15 µs per 96-byte hkdfSync on this desk) is Node's object and argument machinery around OpenSSL;
+ * only a binding that keeps EVP contexts alive would remove it (see the bench notes).
  */
+import * as nodeCryptoModule from 'node:crypto';
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync } from 'node:crypto';
 import { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES, AeadAlgorithm, type SymmetricCrypto } from '../crypto.ts';
 import { checkBytes, checkInteger } from '../../src/_check.ts';
@@ -19,6 +27,23 @@ function checkAead(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array): void {
 }
 
 const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
+// ChaCha20-Poly1305 needs the tag length spelt out; GCM defaults to 16 bytes and skips the parse
+const CHACHA_OPTIONS = { authTagLength: AEAD_TAG_BYTES } as const;
+
+/** One-shot digest (Node ≥ 20.12); the Hash object path elsewhere. */
+const oneShotHash = (nodeCryptoModule as { hash?: (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer }).hash;
+
+function cipher(aead: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array) {
+  return aead === AeadAlgorithm.AES_256_GCM
+    ? createCipheriv('aes-256-gcm', key, nonce)
+    : createCipheriv(algorithmName(aead) as 'chacha20-poly1305', key, nonce, CHACHA_OPTIONS);
+}
+
+function decipher(aead: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array) {
+  return aead === AeadAlgorithm.AES_256_GCM
+    ? createDecipheriv('aes-256-gcm', key, nonce)
+    : createDecipheriv(algorithmName(aead) as 'chacha20-poly1305', key, nonce, CHACHA_OPTIONS);
+}
 
 export const nodeCrypto: SymmetricCrypto = {
   name: 'node:openssl',
@@ -26,26 +51,28 @@ export const nodeCrypto: SymmetricCrypto = {
     checkAead(key, nonce, aad);
     checkBytes('plaintext', plaintext);
     if (output !== undefined) checkBytes('output', output, plaintext.length + AEAD_TAG_BYTES);
-    const cipher = createCipheriv(algorithmName(aead) as 'aes-256-gcm', key, nonce, { authTagLength: AEAD_TAG_BYTES });
-    cipher.setAAD(aad, { plaintextLength: plaintext.length });
+    const c = cipher(aead, key, nonce);
+    if (aead === AeadAlgorithm.AES_256_GCM) c.setAAD(aad);
+    else c.setAAD(aad, { plaintextLength: plaintext.length });
     const out = output ?? new Uint8Array(plaintext.length + AEAD_TAG_BYTES);
-    const body = cipher.update(plaintext);
+    const body = c.update(plaintext);
     out.set(body, 0);
-    const tail = cipher.final();
-    out.set(tail, body.length);
-    out.set(cipher.getAuthTag(), plaintext.length);
+    const tail = c.final();
+    if (tail.length) out.set(tail, body.length);
+    out.set(c.getAuthTag(), plaintext.length);
     return out;
   },
   open(aead, key, nonce, aad, sealed) {
     checkAead(key, nonce, aad);
     if (checkBytes('sealed', sealed).length < AEAD_TAG_BYTES) return undefined;
     const n = sealed.length - AEAD_TAG_BYTES;
-    const decipher = createDecipheriv(algorithmName(aead) as 'aes-256-gcm', key, nonce, { authTagLength: AEAD_TAG_BYTES });
-    decipher.setAuthTag(sealed.subarray(n));
-    decipher.setAAD(aad, { plaintextLength: n });
-    const body = decipher.update(sealed.subarray(0, n));
+    const d = decipher(aead, key, nonce);
+    d.setAuthTag(sealed.subarray(n));
+    if (aead === AeadAlgorithm.AES_256_GCM) d.setAAD(aad);
+    else d.setAAD(aad, { plaintextLength: n });
+    const body = d.update(sealed.subarray(0, n));
     try {
-      decipher.final();
+      d.final();
     } catch {
       body.fill(0);
       return undefined;
@@ -62,6 +89,7 @@ export const nodeCrypto: SymmetricCrypto = {
     return asBytes(createHmac('sha256', checkBytes('key', key)).update(checkBytes('message', message)).digest());
   },
   sha256(data) {
-    return asBytes(createHash('sha256').update(checkBytes('data', data)).digest());
+    checkBytes('data', data);
+    return asBytes(oneShotHash ? oneShotHash('sha256', data, 'buffer') : createHash('sha256').update(data).digest());
   },
 };

@@ -84,6 +84,15 @@ export class UdpLink implements Link {
     };
   }
 
+  /**
+   * The peer's address as bytes, IPv4(4) ‖ port(2) big-endian, for what binds to where a datagram
+   * came from (QSP cookies under load: session.receive's `from`); undefined before a peer is known.
+   */
+  get peerAddress(): Uint8Array | undefined {
+    if (this.remotePort === undefined) return undefined;
+    return Uint8Array.of(127, 0, 0, 1, this.remotePort >>> 8, this.remotePort & 0xff);
+  }
+
   send(datagram: Uint8Array): void {
     if (this.closed) throw new Error('link: send after close');
     if (datagram.length > UDP_MAX_DATAGRAM) throw new RangeError(`"datagram" expected at most ${UDP_MAX_DATAGRAM} bytes, got ${datagram.length}`);

@@ -346,6 +346,17 @@ export class KeyService {
     return n;
   }
 
+  /**
+   * Prunes consumed/expired-key tombstones older than the longest TTL + `skewS` (wall-clock skew
+   * allowance, default 300 s), all in one transaction; returns how many went (keystore.ts prune).
+   * Run on a slow timer by the host (sim/serve.ts), not in tick(): tombstones are cheap, and a
+   * pruned name answers 404 UNKNOWN instead of 404 CONSUMED/EXPIRED.
+   */
+  pruneTombstones(skewS = 300): number {
+    const cutoff = this.ports.clock.wallMs() - (this.config.maxTtlS + skewS) * 1000;
+    return this.commit((tx) => this.keystore.prune(tx, cutoff));
+  }
+
   /** Signs a checkpoint now (shutdown, timer). */
   checkpoint(): void {
     this.commit((tx) => this.evidence.checkpoint(tx));

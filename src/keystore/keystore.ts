@@ -241,6 +241,26 @@ export class KeyStore {
     this.stagedKeys.push([meta.name, undefined]);
   }
 
+  /**
+   * Deletes, in the caller's transaction, the tombstones written before `cutoffMs` (wall clock), at
+   * most `limit`; returns how many. The caller picks the cutoff past the longest TTL plus a clock
+   * skew allowance, so every key a pruned tombstone speaks for has expired: take() would refuse it
+   * anyway, and its name then answers UNKNOWN (404) like a name never issued. Names are never reused
+   * (random ids), and a tombstone whose key record still exists (a multi-reader key one reader has
+   * taken) is kept whatever the clock says, so pruning can never let a key be served twice.
+   */
+  prune(tx: StorageTransaction, cutoffMs: number, limit = 10_000): number {
+    let pruned = 0;
+    for (const { key, value } of this.storage.list(SPENT_TABLE)) {
+      if (pruned >= limit) break;
+      if (!(parse(value).wall_ms < cutoffMs)) continue;
+      const hash = key.indexOf('#');
+      if (tx.get(KEYS_TABLE, hash < 0 ? key : key.slice(0, hash))) continue;
+      if (tx.delete(SPENT_TABLE, key)) pruned++;
+    }
+    return pruned;
+  }
+
   /** Keys whose TTL has run out, oldest first (the service retires them with evidence). */
   due(nowMs: number, limit = 256): KeyMeta[] {
     const out: KeyMeta[] = [];

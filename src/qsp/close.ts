@@ -23,6 +23,8 @@ export const CloseReason = {
   UNKNOWN_KEY_BLOCK: 52,
   /** Extension: the policy forbids what the peer asked (e.g. PQC-only when QKD is required). */
   POLICY_VIOLATION: 53,
+  /** Extension: under load, a CLIENT_HELLO's cookie was not made for this hello from this address. */
+  COOKIE_REJECTED: 54,
   /** Extension: the peer stayed silent past a deadline (handshake or rekey retries exhausted). */
   TIMEOUT: 60,
   INTERNAL_ERROR: 90,

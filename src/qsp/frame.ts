@@ -62,12 +62,15 @@ export interface Frame {
 
 /** Writes the 22-byte header into `out` (at offset 0). */
 export function writeHeader(out: Uint8Array, type: FrameType, sessionId: bigint, epoch: number, seq: number, payloadLength: number): void {
+  writeHeaderWords(out, type, Number(sessionId >> 32n), Number(sessionId & 0xffff_ffffn), epoch, seq, payloadLength);
+}
+
+/** writeHeader with session_id as two u32 halves: the per-frame path, no BigInt arithmetic. */
+export function writeHeaderWords(out: Uint8Array, type: FrameType, sessionHi: number, sessionLo: number, epoch: number, seq: number, payloadLength: number): void {
   out[0] = type;
   out[1] = 0;
-  const hi = Number(sessionId >> 32n);
-  const lo = Number(sessionId & 0xffff_ffffn);
-  putU32(out, 2, hi);
-  putU32(out, 6, lo);
+  putU32(out, 2, sessionHi);
+  putU32(out, 6, sessionLo);
   putU32(out, 10, epoch);
   putU32(out, 14, seq);
   putU32(out, 18, payloadLength);
@@ -80,7 +83,8 @@ function putU32(out: Uint8Array, at: number, v: number): void {
   out[at + 3] = v;
 }
 
-function getU32(d: Uint8Array, at: number): number {
+/** The big-endian u32 at `at` (header fields: session_id halves at 2 and 6, epoch 10, seq 14). */
+export function getU32(d: Uint8Array, at: number): number {
   return ((d[at]! << 24) | (d[at + 1]! << 16) | (d[at + 2]! << 8) | d[at + 3]!) >>> 0;
 }
 
@@ -100,8 +104,11 @@ export function encodeFrame(frame: Frame): Uint8Array {
   return out;
 }
 
-/** Strict decode; the payload is a view into `datagram` (no copy). Throws FrameError. */
-export function decodeFrame(datagram: Uint8Array, maxPayload = MAX_PAYLOAD_BYTES): Frame {
+/**
+ * The strict checks of decodeFrame alone, for the per-frame path (the session reads the header
+ * words itself, sparing the object and the BigInt): returns the type, or throws FrameError.
+ */
+export function checkFrame(datagram: Uint8Array, maxPayload = MAX_PAYLOAD_BYTES): FrameType {
   checkBytes('datagram', datagram);
   if (datagram.length < HEADER_BYTES)
     throw new FrameError(FrameReject.TRUNCATED, `${datagram.length} bytes, the header alone is ${HEADER_BYTES}`);
@@ -114,9 +121,15 @@ export function decodeFrame(datagram: Uint8Array, maxPayload = MAX_PAYLOAD_BYTES
   if (payloadLength > maxPayload) throw new FrameError(FrameReject.TOO_LONG, `payload_len ${payloadLength} over ${maxPayload}`);
   if (payloadLength !== datagram.length - HEADER_BYTES)
     throw new FrameError(FrameReject.LENGTH_MISMATCH, `payload_len ${payloadLength}, ${datagram.length - HEADER_BYTES} bytes follow`);
+  return type as FrameType;
+}
+
+/** Strict decode; the payload is a view into `datagram` (no copy). Throws FrameError. */
+export function decodeFrame(datagram: Uint8Array, maxPayload = MAX_PAYLOAD_BYTES): Frame {
+  const d = datagram;
   return {
-    type: type as FrameType,
-    flags,
+    type: checkFrame(datagram, maxPayload),
+    flags: 0,
     sessionId: (BigInt(getU32(d, 2)) << 32n) | BigInt(getU32(d, 6)),
     epoch: getU32(d, 10),
     seq: getU32(d, 14),

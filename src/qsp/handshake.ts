@@ -30,10 +30,14 @@
  *   a server-only key and come back in CLIENT_FINISH, so half-open handshakes cost the server no
  *   memory; a biscuit counter rejects a replayed CLIENT_FINISH. The QKD block is only peeked at
  *   SERVER_HELLO and consumed once CLIENT_FINISH verified, so a lost reply wastes no key.
- * - Cookies under load: when the host says it is under load, a CLIENT_HELLO without a valid cookie
- *   gets a 16-byte COOKIE (a MAC of the client's nonce and ephemeral key under a server secret)
- *   instead of the ~15 ms of ML-KEM + ML-DSA work, so a flood of hellos cannot buy signatures.
- *   (Rosenpass binds cookies to the source address; our sans-IO core sees none, the transport may.)
+ * - Cookies under load: when the host says it is under load, a CLIENT_HELLO without a cookie gets
+ *   a 16-byte COOKIE — a MAC under a server secret of the client's nonce, its ephemeral key and,
+ *   as in Rosenpass, the initiator's address as the Link port reports it (session.receive's
+ *   `from`) — instead of the ~15 ms of ML-KEM + ML-DSA work, so a flood of hellos cannot buy
+ *   signatures, and a spoofer who never sees the COOKIE reply sent to the real address cannot
+ *   complete the round trip. A hello whose cookie does not verify (made for another hello, or
+ *   replayed from another address) is refused with COOKIE_REJECTED. With no address (a transport
+ *   that has none) the MAC covers the hello alone.
  * What it does not take: Rosenpass's Classic McEliece static keys and its WireGuard PSK output —
  * QSP carries its own data frames.
  */
@@ -64,6 +68,7 @@ const ML_KEM_EK_BYTES = 1184;
 const ML_KEM_CT_BYTES = 1088;
 const NONCE = 32;
 export const COOKIE_BYTES = 16;
+const NO_ADDRESS = new Uint8Array(0);
 const BISCUIT_PLAIN = 8 + 1 + 1 + KEY_BLOCK_ID_BYTES + 32 + 32;
 export const BISCUIT_BYTES = 8 + BISCUIT_PLAIN + 16;
 export const CLIENT_HELLO_BYTES = 4 + KEY_BLOCK_ID_BYTES + 32 + NONCE + X25519_BYTES + ML_KEM_EK_BYTES + 1;
@@ -320,17 +325,23 @@ export class ServerHandshake {
     this.clientId = peer.crypto.sha256(peer.peerPublicKey);
   }
 
-  private cookieFor(hello: ClientHelloFields): Uint8Array {
-    return this.peer.crypto.hmacSha256(this.cookieSecret, concatBytes(label(Label.COOKIE), hello.nonce, hello.x25519Public)).slice(0, COOKIE_BYTES);
+  /** The fields before the address are fixed-size, so the concatenation is unambiguous. */
+  private cookieFor(hello: ClientHelloFields, peerAddress: Uint8Array): Uint8Array {
+    return this.peer.crypto.hmacSha256(this.cookieSecret, concatBytes(label(Label.COOKIE), hello.nonce, hello.x25519Public, peerAddress)).slice(0, COOKIE_BYTES);
   }
 
-  onClientHello(payload: Uint8Array): ServerReply {
+  /** `peerAddress`: where the hello came from, as the transport names it (empty when it has none). */
+  onClientHello(payload: Uint8Array, peerAddress: Uint8Array = NO_ADDRESS): ServerReply {
+    checkBytes('peerAddress', peerAddress);
     const { crypto, entropy, identity, keySource } = this.peer;
     const hello = decodeClientHello(payload);
     if (!equalBytes(hello.clientId, this.clientId)) fail(CloseReason.HANDSHAKE_FAILED, 'client_id is not the pinned peer');
     if (!this.options.aeads.includes(hello.aead)) fail(CloseReason.POLICY_VIOLATION, `aead ${hello.aead} not accepted`);
-    if (this.options.underLoad() && !(hello.cookie.length && equalBytes(hello.cookie, this.cookieFor(hello))))
-      return { kind: 'cookie', payload: concatBytes(Uint8Array.of(HandshakeType.COOKIE), hello.nonce, this.cookieFor(hello)) };
+    if (this.options.underLoad()) {
+      const cookie = this.cookieFor(hello, peerAddress);
+      if (!hello.cookie.length) return { kind: 'cookie', payload: concatBytes(Uint8Array.of(HandshakeType.COOKIE), hello.nonce, cookie) };
+      if (!equalBytes(hello.cookie, cookie)) fail(CloseReason.COOKIE_REJECTED, 'the cookie was not made for this hello from this address');
+    }
     if (hello.mode === SessionMode.PQC && !this.peer.allowPqcOnly) fail(CloseReason.POLICY_VIOLATION, 'PQC-only refused: the policy requires a QKD key block');
     let qkdKey: Uint8Array | undefined;
     if (hello.mode === SessionMode.HYBRID) {

@@ -28,7 +28,7 @@ import { nobleCrypto } from '../crypto/noble.ts';
 import type { Identity } from '../qkd/auth.ts';
 import { CloseReason, decodeClosePlaintext, encodeClosePlaintext } from './close.ts';
 import {
-  decodeFrame, FrameError, FrameType, frameNonce, HEADER_BYTES, MAX_APP_DATA_BYTES, NONCE_BYTES, writeHeader,
+  checkFrame, FrameError, FrameType, frameNonce, getU32, HEADER_BYTES, MAX_APP_DATA_BYTES, NONCE_BYTES, writeHeader, writeHeaderWords,
 } from './frame.ts';
 import { ClientHandshake, HandshakeError, HandshakeType, type HandshakeResult, ServerHandshake, SessionMode } from './handshake.ts';
 import { AadPrefix, deriveEpochKeys, destroyEpochKeys, type EpochKeys, label, NO_KEY_BLOCK } from './key-schedule.ts';
@@ -140,6 +140,9 @@ export class QspSession {
   readonly stats: QspStats = { framesSent: 0, framesReceived: 0, bytesSent: 0, bytesReceived: 0, rekeys: 0, dropped: new Array(11).fill(0) };
   private _state: QspState = QspState.HANDSHAKE;
   private _sessionId = 0n;
+  /** session_id as u32 halves, for the per-frame header write and compare. */
+  private sessionHi = 0;
+  private sessionLo = 0;
   private _mode: SessionMode | undefined;
   private aead: AeadAlgorithm = AeadAlgorithm.AES_256_GCM;
   private current: EpochKeys | undefined;
@@ -296,48 +299,57 @@ export class QspSession {
     return out;
   }
 
-  /** Handles one datagram from the link. Never throws on anything the network can send. */
-  receive(datagram: Uint8Array): ReceiveResult {
+  /**
+   * Handles one datagram from the link. Never throws on anything the network can send. `from`: the
+   * sender's address as the link reports it (e.g. UdpLink.peerAddress); the server binds its
+   * cookies under load to it (handshake.ts).
+   */
+  receive(datagram: Uint8Array, from?: Uint8Array): ReceiveResult {
     checkBytes('datagram', datagram);
+    if (from !== undefined) checkBytes('from', from);
     if (this._state === QspState.CLOSED) return this.drop(DropReason.AFTER_CLOSE);
     try {
-      let frame;
+      // strict frame checks, then the header words read in place (no Frame object, no BigInt per datagram)
+      let type: FrameType;
       try {
-        frame = decodeFrame(datagram);
+        type = checkFrame(datagram);
       } catch (e) {
         if (e instanceof FrameError) return this.bad(DropReason.MALFORMED, CloseReason.PROTOCOL_ERROR);
         throw e;
       }
-      if (frame.type === FrameType.HANDSHAKE) {
+      const frameEpoch = getU32(datagram, 10);
+      const seq = getU32(datagram, 14);
+      if (type === FrameType.HANDSHAKE) {
         if (transition(this._state, QspEvent.RX_HANDSHAKE, this.role) === DROP) return this.drop(DropReason.WRONG_STATE);
-        return this.onHandshake(frame.sessionId, frame.epoch, frame.payload);
+        const sessionId = (BigInt(getU32(datagram, 2)) << 32n) | BigInt(getU32(datagram, 6));
+        return this.onHandshake(sessionId, frameEpoch, datagram.subarray(HEADER_BYTES), from);
       }
-      const event = frame.type === FrameType.APP_DATA ? QspEvent.RX_APP_DATA : frame.type === FrameType.REKEY ? QspEvent.RX_REKEY : QspEvent.RX_CLOSE;
+      const event = type === FrameType.APP_DATA ? QspEvent.RX_APP_DATA : type === FrameType.REKEY ? QspEvent.RX_REKEY : QspEvent.RX_CLOSE;
       if (transition(this._state, event, this.role) === DROP) return this.drop(DropReason.WRONG_STATE);
       // unauthenticated checks, cheapest first; the window is checked now and marked only after the AEAD
-      if (frame.sessionId !== this._sessionId) return this.bad(DropReason.WRONG_SESSION, CloseReason.PROTOCOL_ERROR);
-      const keys = this.keysFor(frame.epoch);
+      if (getU32(datagram, 2) !== this.sessionHi || getU32(datagram, 6) !== this.sessionLo) return this.bad(DropReason.WRONG_SESSION, CloseReason.PROTOCOL_ERROR);
+      const keys = this.keysFor(frameEpoch);
       if (!keys) return this.bad(DropReason.EPOCH_UNKNOWN, CloseReason.EPOCH_MISMATCH);
-      if (this.replay.check(frame.seq) !== ReplayVerdict.FRESH) return this.bad(DropReason.REPLAY, CloseReason.REPLAY);
-      const p = frame.payload;
+      if (this.replay.check(seq) !== ReplayVerdict.FRESH) return this.bad(DropReason.REPLAY, CloseReason.REPLAY);
+      const p = datagram.subarray(HEADER_BYTES);
       if (p.length < NONCE_BYTES + 16) return this.bad(DropReason.MALFORMED, CloseReason.PROTOCOL_ERROR);
       // strict nonce binding: the prefix must be epoch(4) ‖ seq(8) of this very header (bytes 10..18)
       if (!nonceMatchesHeader(datagram)) return this.bad(DropReason.NONCE_MISMATCH, CloseReason.PROTOCOL_ERROR);
       const nonce = p.subarray(0, NONCE_BYTES);
-      const aad = this.aadFor(frame.type, datagram.subarray(0, HEADER_BYTES));
+      const aad = this.aadFor(type, datagram.subarray(0, HEADER_BYTES));
       const plaintext = this.crypto.open(this.aead, this.role === 'client' ? keys.serverToClient : keys.clientToServer, nonce, aad, p.subarray(NONCE_BYTES));
       if (!plaintext) return this.bad(DropReason.AEAD_FAILED, CloseReason.AEAD_DECRYPT_FAILED);
-      this.replay.mark(frame.seq);
+      this.replay.mark(seq);
       this.stats.framesReceived++;
       this.handshakeDatagram = undefined; // the peer holds our keys: no CLIENT_FINISH to resend
-      if (frame.type === FrameType.APP_DATA) {
+      if (type === FrameType.APP_DATA) {
         this.stats.bytesReceived += plaintext.length;
         this.countEpochTraffic(plaintext.length);
         const out: Uint8Array[] = [];
         this.maybeRekey(out);
         return { out, data: plaintext };
       }
-      if (frame.type === FrameType.CLOSE) {
+      if (type === FrameType.CLOSE) {
         const close = decodeClosePlaintext(plaintext);
         this._peerCloseReason = close ? close.reason : CloseReason.PROTOCOL_ERROR;
         this._closeReason = CloseReason.NORMAL;
@@ -345,7 +357,7 @@ export class QspSession {
         this.destroyKeys();
         return { out: [] };
       }
-      return { out: this.onRekey(frame.epoch, plaintext) };
+      return { out: this.onRekey(frameEpoch, plaintext) };
     } catch (e) {
       // A bug, not an attack: still fail closed, with a reason the fuzzer reports.
       return { out: this.fail(CloseReason.INTERNAL_ERROR, String(e).slice(0, 200)) };
@@ -354,12 +366,12 @@ export class QspSession {
 
   // -------------------------------------------------------------------------------------------
 
-  private onHandshake(sessionId: bigint, epoch: number, payload: Uint8Array): ReceiveResult {
+  private onHandshake(sessionId: bigint, epoch: number, payload: Uint8Array, from: Uint8Array | undefined): ReceiveResult {
     if (epoch !== 0 || payload.length === 0) return this.bad(DropReason.MALFORMED, CloseReason.PROTOCOL_ERROR);
     try {
       if (this.role === 'server') {
         if (payload[0] === HandshakeType.CLIENT_HELLO && sessionId === 0n) {
-          const reply = this.server!.onClientHello(payload);
+          const reply = this.server!.onClientHello(payload, from);
           if (reply.kind === 'cookie') return { out: [this.handshakeFrame(0n, 4, reply.payload)] };
           return { out: [this.handshakeFrame(reply.sessionId, 2, reply.payload)] };
         }
@@ -387,6 +399,8 @@ export class QspSession {
   private establish(result: HandshakeResult): void {
     this._state = transition(this._state, QspEvent.HANDSHAKE_DONE, this.role) as QspState;
     this._sessionId = result.sessionId;
+    this.sessionHi = Number(result.sessionId >> 32n);
+    this.sessionLo = Number(result.sessionId & 0xffff_ffffn);
     this._mode = result.mode;
     this.aead = result.aead;
     this.current = result.keys;
@@ -522,7 +536,7 @@ export class QspSession {
     const seq = ++this.sendSeq;
     const payloadLength = NONCE_BYTES + plaintext.length + 16;
     const out = new Uint8Array(HEADER_BYTES + payloadLength);
-    writeHeader(out, type, this._sessionId, keys.epoch, seq, payloadLength);
+    writeHeaderWords(out, type, this.sessionHi, this.sessionLo, keys.epoch, seq, payloadLength);
     const nonce = frameNonce(keys.epoch, seq, out.subarray(HEADER_BYTES, HEADER_BYTES + NONCE_BYTES));
     const aad = this.aadFor(type, out.subarray(0, HEADER_BYTES));
     this.crypto.seal(this.aead, this.role === 'client' ? keys.clientToServer : keys.serverToClient, nonce, aad, plaintext, out.subarray(HEADER_BYTES + NONCE_BYTES));
