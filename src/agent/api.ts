@@ -15,6 +15,7 @@ import { isKeyId, isKeyRef } from '../keystore/keyref.ts';
 import { LINK_STATUS_NAMES, LinkStatus } from '../policy/link-state.ts';
 import { QBER_STATE_NAMES } from '../policy/qber.ts';
 import { prometheusText } from './metrics.ts';
+import { handleRelayRequest } from './relay-api.ts';
 import { openApiDocument } from './openapi.ts';
 import { API_REJECT_NAMES, API_REJECT_STATUS, ApiReject, refuse, type Refusal } from './reject.ts';
 import type { KeyService } from './service.ts';
@@ -144,6 +145,7 @@ export function handleRequest(service: KeyService, req: ApiRequest): ApiResponse
       });
     }
   }
+  if (a === 'v1' && b === 'relay') return handleRelayRequest(service, caller, req, parts);
   return errorResponse(refuse(ApiReject.NO_ROUTE, 'no such route'));
 }
 

@@ -74,6 +74,20 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: reply('Slot', 'Rotation'), 401: err('No client certificate'), 404: err('No such slot') },
         },
       },
+      '/v1/relay/routes': {
+        get: {
+          summary: 'Trusted-node relay paths to a destination, with cumulative key rate and trust (seed 002)',
+          parameters: [{ name: 'destination', in: 'query', required: true, schema: str }],
+          responses: { 200: reply('Routes', 'RelayRoutes'), 400: err('Unknown or malformed destination'), 401: err('No client certificate'), 404: err('No relay on this agent') },
+        },
+      },
+      '/v1/relay/keys/request': {
+        post: {
+          summary: 'Relay an end-to-end key K1 ⊕ K2 hop by hop to the destination; the caller gets its copy once',
+          requestBody: { required: true, content: { 'application/json': { schema: obj(['destination'], { destination: str, size: { type: 'integer', minimum: 128, maximum: 512, multipleOf: 8 } }) } } },
+          responses: { 200: reply('Relayed key', 'RelayKey'), 400: err('Bad request'), 401: err('No client certificate'), 404: err('No eligible route'), 503: err('A link pool is short') },
+        },
+      },
       '/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } } },
     },
     'x-ops-listener': {
@@ -106,6 +120,9 @@ export function openApiDocument(): Record<string, unknown> {
         Links: obj(['links'], { links: { type: 'array', items: obj(['link_id', 'protocol', 'status', 'mode', 'qber'], { link_id: str, protocol: str, status: { enum: ['UP', 'SUSPENDED', 'DEGRADED'] }, mode: { enum: ['QMK', 'PQC'] }, qber: num, qber_state: str, secure_key_rate_bps: num, pool_bits: int }) } }),
         LinkMetrics: obj(['link_id', 'qber', 'key_rate_bps'], { link_id: str, protocol: str, status: str, qber_state: str, qber: num, key_rate_bps: num, raw_key_rate_bps: num, photon_rate_hz: num, visibility: num, link_loss_db: num, temperature_c: num, uptime_s: num }),
         QberHistory: obj(['link_id', 'points'], { link_id: str, points: { type: 'array', items: obj(['wall_ms', 'qber'], { wall_ms: num, qber: num }) } }),
+        RelayRoute: obj(['path', 'hops', 'key_rate_bps', 'trust', 'eligible'], { path: { type: 'array', items: str }, hops: int, key_rate_bps: num, trust: num, eligible: { type: 'boolean' } }),
+        RelayRoutes: obj(['source', 'destination', 'routes'], { source: str, destination: str, routes: { type: 'array', items: ref('RelayRoute') } }),
+        RelayKey: obj(['key_ID', 'size', 'route', 'key'], { key_ID: str, size: int, route: ref('RelayRoute'), key: str }),
         Health: obj(['status', 'links'], { status: { enum: ['ok', 'degraded'] }, uptime_s: num, links: { type: 'array', items: obj(['link_id', 'status'], { link_id: str, status: str }) } }),
       },
     },

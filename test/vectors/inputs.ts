@@ -5,6 +5,7 @@
  */
 import { DEFAULT_SLICE } from '../../sim/bb84-slice.ts';
 import { amplifyInputs } from './areas/amplify.ts';
+import { capsuleInputs } from './areas/capsule.ts';
 import { keyrateInputs } from './areas/keyrate.ts';
 import { keystoreInputs } from './areas/keystore.ts';
 import { ldpcInputs } from './areas/ldpc.ts';
@@ -111,4 +112,5 @@ const CORE_INPUTS: VectorInputs = {
 /** Every suite's inputs; an area's live in test/vectors/areas/<area>.ts. */
 export const VECTOR_INPUTS: VectorInputs = {
   ...CORE_INPUTS, ...amplifyInputs, ...keyrateInputs, ...ldpcInputs, ...qspInputs, ...keystoreInputs,
+  ...capsuleInputs,
 };

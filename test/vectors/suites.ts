@@ -19,6 +19,7 @@ import { prepareDecoyTrain } from '../../src/qkd/decoy.ts';
 import type { BlockOutcome } from '../../sim/qkd-run.ts';
 import { verificationTag } from '../../src/qkd/verify.ts';
 import { amplifySuites } from './areas/amplify.ts';
+import { capsuleSuites } from './areas/capsule.ts';
 import { keyrateSuites } from './areas/keyrate.ts';
 import { keystoreSuites } from './areas/keystore.ts';
 import { ldpcSuites } from './areas/ldpc.ts';
@@ -115,4 +116,5 @@ const coreSuites: VectorSuites = {
 /** Every suite; an area's suites live in test/vectors/areas/<area>.ts. */
 export const vectorSuites: VectorSuites = {
   ...coreSuites, ...amplifySuites, ...keyrateSuites, ...ldpcSuites, ...qspSuites, ...keystoreSuites,
+  ...capsuleSuites,
 };

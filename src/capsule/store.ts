@@ -1,0 +1,105 @@
+/**
+ * The capsule store: capsules this node holds in custody, persisted through the Storage port
+ * (SQLite on the desktop, flash files on boards). Custody semantics, as in DTN custody transfer:
+ * an entry is deleted only when the next hop acknowledged it (then a tombstone remembers the id,
+ * so a late duplicate is acknowledged without being taken again) or when its time box closed.
+ * One entry per (capsule, destination): a capsule for two recipients travels as two entries.
+ *
+ *   <prefix>custody   key "<capsule id hex>><destination>"   CBOR [capsule bytes, not_after, received_ms]
+ *   <prefix>done      key the same                          CBOR not_after      (released; kept until not_after)
+ */
+import type { Storage, StorageTransaction } from '../../hal/storage.ts';
+import { bytesToHex } from '../bytes.ts';
+import { decodeCbor, encodeCbor } from './cbor.ts';
+
+export interface CustodyEntry {
+  readonly key: string;
+  readonly capsuleId: string;
+  readonly destination: string;
+  readonly bytes: Uint8Array;
+  readonly notAfterMs: number;
+  readonly receivedMs: number;
+}
+
+export function custodyKey(capsuleId: Uint8Array | string, destination: string): string {
+  return `${typeof capsuleId === 'string' ? capsuleId : bytesToHex(capsuleId)}>${destination}`;
+}
+
+export class CapsuleStore {
+  private readonly custody = new Map<string, CustodyEntry>();
+  private readonly done = new Map<string, number>();
+  readonly custodyTable: string;
+  readonly doneTable: string;
+
+  constructor(readonly storage: Storage, prefix = 'capsule-') {
+    this.custodyTable = `${prefix}custody`;
+    this.doneTable = `${prefix}done`;
+    for (const { key, value } of storage.list(this.custodyTable)) this.custody.set(key, entryFrom(key, value));
+    for (const { key, value } of storage.list(this.doneTable)) this.done.set(key, decodeCbor(value) as number);
+  }
+
+  get size(): number {
+    return this.custody.size;
+  }
+
+  /** Held now, or released before (a duplicate). */
+  knows(key: string): boolean {
+    return this.custody.has(key) || this.done.has(key);
+  }
+
+  holds(key: string): boolean {
+    return this.custody.has(key);
+  }
+
+  /** Takes custody inside `tx`; the entry is visible once `settle` runs after the commit. */
+  stage(tx: StorageTransaction, capsuleId: Uint8Array, destination: string, bytes: Uint8Array, notAfterMs: number, nowMs: number): CustodyEntry {
+    const key = custodyKey(capsuleId, destination);
+    tx.append(this.custodyTable, key, encodeCbor([bytes, notAfterMs, nowMs]));
+    return { key, capsuleId: bytesToHex(capsuleId), destination, bytes, notAfterMs, receivedMs: nowMs };
+  }
+
+  settle(entries: readonly CustodyEntry[]): void {
+    for (const e of entries) this.custody.set(e.key, e);
+  }
+
+  /** The next hop acknowledged: delete the entry and leave a tombstone, in one transaction. */
+  release(key: string): void {
+    const e = this.custody.get(key);
+    if (!e) return;
+    this.storage.transaction((tx) => {
+      tx.delete(this.custodyTable, key);
+      tx.append(this.doneTable, key, encodeCbor(e.notAfterMs));
+    });
+    this.custody.delete(key);
+    this.done.set(key, e.notAfterMs);
+  }
+
+  /**
+   * Drops entries and tombstones whose time box closed before `nowMs - skewMs`; returns the dropped
+   * entries. `extra` commits in the same transaction (e.g. the time reached, for an audit).
+   */
+  expire(nowMs: number, skewMs: number, extra?: (tx: StorageTransaction) => void): CustodyEntry[] {
+    const dead = [...this.custody.values()].filter((e) => e.notAfterMs + skewMs < nowMs);
+    const tombs = [...this.done].filter(([, na]) => na + skewMs < nowMs).map(([k]) => k);
+    if (!dead.length && !tombs.length) return [];
+    this.storage.transaction((tx) => {
+      for (const e of dead) tx.delete(this.custodyTable, e.key);
+      for (const k of tombs) tx.delete(this.doneTable, k);
+      extra?.(tx);
+    });
+    for (const e of dead) this.custody.delete(e.key);
+    for (const k of tombs) this.done.delete(k);
+    return dead;
+  }
+
+  /** Entries by priority: earliest not_after first (then the oldest). */
+  byExpiry(): CustodyEntry[] {
+    return [...this.custody.values()].sort((x, y) => x.notAfterMs - y.notAfterMs || x.receivedMs - y.receivedMs || (x.key < y.key ? -1 : 1));
+  }
+}
+
+function entryFrom(key: string, value: Uint8Array): CustodyEntry {
+  const [bytes, notAfterMs, receivedMs] = decodeCbor(value, { maxDepth: 2, maxItems: 4, maxBytes: 16_384 }) as [Uint8Array, number, number];
+  const at = key.indexOf('>');
+  return { key, capsuleId: key.slice(0, at), destination: key.slice(at + 1), bytes, notAfterMs, receivedMs };
+}
