@@ -48,13 +48,21 @@ export function fuzzTargets() {
   return readdirSync(join(root, 'native', 'fuzz')).filter((f) => /^fuzz_.*\.c$/.test(f)).map((f) => f.slice(0, -2)).sort();
 }
 
+/** The kernel a target exercises, from its name: fuzz_<kernel>_<what>.c links native/kernels/<kernel>.c. */
+function kernelOf(target) {
+  const kernel = target.split('_')[1];
+  if (!existsSync(join(root, 'native', 'kernels', `${kernel}.c`))) throw new Error(`fuzz-native: ${target} names no kernel (native/kernels/${kernel}.c)`);
+  return kernel;
+}
+
 function build(target) {
   const exe = join(out, target);
-  const sources = [join(root, 'native', 'fuzz', `${target}.c`), ...['toeplitz.c', 'toeplitz.h'].map((f) => join(root, 'native', 'kernels', f))];
+  const kernel = kernelOf(target);
+  const sources = [join(root, 'native', 'fuzz', `${target}.c`), ...[`${kernel}.c`, `${kernel}.h`].map((f) => join(root, 'native', 'kernels', f))];
   if (existsSync(exe) && sources.every((f) => statSync(f).mtimeMs < statSync(exe).mtimeMs)) return exe;
   const r = spawnSync('clang', [
-    '-g', '-O1', '-std=gnu11', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined',
-    `-I${join(root, 'native', 'kernels')}`, join(root, 'native', 'fuzz', `${target}.c`), join(root, 'native', 'kernels', 'toeplitz.c'),
+    '-g', '-O1', '-std=gnu11', '-ffp-contract=off', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined',
+    `-I${join(root, 'native', 'kernels')}`, join(root, 'native', 'fuzz', `${target}.c`), join(root, 'native', 'kernels', `${kernel}.c`),
     '-o', exe,
   ], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`fuzz-native: cannot build ${target}:\n${r.stderr}`);

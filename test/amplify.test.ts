@@ -126,9 +126,9 @@ test('node native rejects bad arguments exactly as the reference does', () => {
     assert.is(got, want);
   }
   assert.throws(() => native.toeplitzHashWith('fast' as 'fft', new Uint8Array(1), 8, new Uint8Array(2), 8), /"method" expected one of auto, words, fft, fft-portable/);
-  // No native LDPC decoder yet: the reference runs, and the kernels say so.
-  assert.is(native.ldpcDecode, referenceLdpcDecode);
-  assert.equal(native.perKernel, { toeplitzHash: 'native', ldpcDecode: 'reference' });
+  // The LDPC decoder is native too (its equality with the reference: test/native-ldpc.test.ts).
+  assert.is.not(native.ldpcDecode, referenceLdpcDecode);
+  assert.equal(native.perKernel, { toeplitzHash: 'native', ldpcDecode: 'native' });
 });
 
 test.run();

@@ -1,15 +1,17 @@
 /**
  * Kernels port on Node: the C kernels of native/kernels/ through the Node-API addon
  * (native/node, built at npm install by scripts/build-native.mjs). Arguments are checked by the
- * reference's checker first, so every implementation fails the same way. A missing addon is an
- * error that says how to build it; it is never replaced by the reference.
+ * reference's checker first (Toeplitz), or their shapes here and their contents by the C core
+ * in the reference's order and words (LDPC), so every implementation fails the same way. A
+ * missing addon, or one built before a kernel existed, is an error that says how to build it;
+ * it is never replaced by the reference.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { checkToeplitzArgs } from '../../src/qkd/amplify.ts';
-import { referenceLdpcDecode } from '../../src/qkd/ldpc/decode.ts';
-import type { Kernels } from '../kernels.ts';
+import { LDPC_MAX_ITERATIONS, referenceLdpcDecode } from '../../src/qkd/ldpc/decode.ts';
+import type { Kernels, LdpcCodeView, LdpcDecodeResult } from '../kernels.ts';
 
 /** Where build-native.mjs (node-gyp) puts the addon. */
 export const NODE_ADDON_PATH = fileURLToPath(new URL('../../native/node/build/Release/lv_kernels.node', import.meta.url));
@@ -22,6 +24,9 @@ interface Addon {
   toeplitzHash(input: Uint8Array, n: number, seed: Uint8Array, outputBits: number, method?: number): Uint8Array;
   backend(): string;
   autoMethod(n: number, outputBits: number): number;
+  ldpcDecode(code: LdpcCodeView, syndrome: Uint8Array, channelLlr: Float64Array, maxIterations: number): LdpcDecodeResult;
+  ldpcSyndrome(code: LdpcCodeView, bits: Uint8Array): Uint8Array;
+  ldpcWorkBytes(code: LdpcCodeView): number;
 }
 
 export class NativeKernelsMissing extends Error {
@@ -41,7 +46,27 @@ function loadAddon(): Addon {
   } catch (e) {
     throw new NativeKernelsMissing(`cannot load: ${(e as Error).message}`);
   }
+  for (const name of ['toeplitzHash', 'ldpcDecode', 'ldpcSyndrome', 'ldpcWorkBytes'] as const)
+    if (typeof addon[name] !== 'function') {
+      addon = undefined;
+      throw new NativeKernelsMissing(`it has no ${name} (built before that kernel existed)`);
+    }
   return addon;
+}
+
+/** The C core reads an LDPC call when its arguments have these shapes (their contents it checks itself). */
+function ldpcShapes(code: LdpcCodeView, syndrome: unknown, channelLlr: unknown, maxIterations: unknown): boolean {
+  const size = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 2 ** 31;
+  return typeof code === 'object' && code !== null && size(code.n) && size(code.m) &&
+    code.checkPtr instanceof Uint32Array && code.checkVars instanceof Uint32Array &&
+    syndrome instanceof Uint8Array && channelLlr instanceof Float64Array &&
+    typeof maxIterations === 'number' && Number.isInteger(maxIterations) && maxIterations >= 1 && maxIterations <= LDPC_MAX_ITERATIONS;
+}
+
+/** A call of the wrong shape: the reference's own checker throws its own error for it. */
+function rejectLikeReference(code: LdpcCodeView, syndrome: Uint8Array, channelLlr: Float64Array, maxIterations: number): never {
+  referenceLdpcDecode(code, syndrome, channelLlr, maxIterations);
+  throw new Error('ldpcDecode: the native binding cannot read these arguments, yet the reference accepted them');
 }
 
 export interface NodeKernels extends Kernels {
@@ -51,6 +76,10 @@ export interface NodeKernels extends Kernels {
   toeplitzHashWith(method: ToeplitzMethod, input: Uint8Array, n: number, seed: Uint8Array, outputBits: number): Uint8Array;
   /** The method `auto` picks for these sizes. */
   autoMethod(n: number, outputBits: number): 'words' | 'fft';
+  /** H·bits packed (bits one per byte), by the C kernel: the same as src/qkd/ldpc/syndrome.ts. */
+  ldpcSyndrome(code: LdpcCodeView, bits: Uint8Array): Uint8Array;
+  /** Bytes of work the C decoder allocates for one decode of this code (8(n + edges + 3·dmax)). */
+  ldpcWorkBytes(code: LdpcCodeView): number;
 }
 
 /** The native kernels on Node; throws NativeKernelsMissing at once if the addon is not there. */
@@ -63,13 +92,17 @@ export function nodeKernels(): NodeKernels {
   };
   return Object.freeze({
     implementation: 'native' as const,
-    perKernel: Object.freeze({ toeplitzHash: 'native' as const, ldpcDecode: 'reference' as const }),
+    perKernel: Object.freeze({ toeplitzHash: 'native' as const, ldpcDecode: 'native' as const }),
     runtime: 'node',
     backend: a.backend(),
     toeplitzHashWith,
     toeplitzHash: (input: Uint8Array, n: number, seed: Uint8Array, outputBits: number) => toeplitzHashWith('auto', input, n, seed, outputBits),
     autoMethod: (n: number, outputBits: number) => (a.autoMethod(n, outputBits) === 2 ? 'fft' as const : 'words' as const),
-    // No native LDPC decoder yet: the reference runs, and perKernel says so in every key block.
-    ldpcDecode: referenceLdpcDecode,
+    ldpcDecode: (code: LdpcCodeView, syndrome: Uint8Array, channelLlr: Float64Array, maxIterations: number) => {
+      if (!ldpcShapes(code, syndrome, channelLlr, maxIterations)) rejectLikeReference(code, syndrome, channelLlr, maxIterations);
+      return a.ldpcDecode(code, syndrome, channelLlr, maxIterations);
+    },
+    ldpcSyndrome: (code: LdpcCodeView, bits: Uint8Array) => a.ldpcSyndrome(code, bits),
+    ldpcWorkBytes: (code: LdpcCodeView) => a.ldpcWorkBytes(code),
   });
 }

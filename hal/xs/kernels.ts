@@ -1,25 +1,47 @@
 /**
- * Kernels port on an XS host: the C kernels of native/kernels/ through their xsmc binding
- * (native/host/kernels.c, listed for the lin platform in manifest.json). Arguments are checked
- * by the reference's checker first, so every implementation fails the same way; a host without
- * the kernels is reported, never replaced by the reference.
+ * Kernels port on an XS host: the C kernels of native/kernels/ through their xsmc bindings
+ * (native/host/kernels.c for Toeplitz, native/host/kernels_ldpc.c for LDPC, listed for the lin
+ * platform in manifest.json). Arguments are checked by the reference's checker first (Toeplitz),
+ * or their shapes here and their contents by the C core in the reference's order and words (LDPC:
+ * a JS pass over every edge would cost more on XS than the decode), so every implementation
+ * fails the same way; a host without a kernel is reported, never replaced by the reference.
  */
 import { checkToeplitzArgs, packedLength } from '../../src/qkd/amplify.ts';
-import { referenceLdpcDecode } from '../../src/qkd/ldpc/decode.ts';
-import type { Kernels } from '../kernels.ts';
+import { LDPC_MAX_ITERATIONS, referenceLdpcDecode } from '../../src/qkd/ldpc/decode.ts';
+import type { Kernels, LdpcCodeView, LdpcDecodeResult } from '../kernels.ts';
 
 /** The FFT or word method of the C kernel, for tests and benchmarks; `auto` is what the port uses. */
 export type ToeplitzMethod = 'auto' | 'words' | 'fft' | 'fft-portable';
 const METHODS: Record<ToeplitzMethod, number> = { auto: 0, words: 1, fft: 2, 'fft-portable': 3 };
 
 type HashNative = (input: Uint8Array, n: number, seed: Uint8Array, outputBits: number, out: Uint8Array, method?: number) => void;
+/** Returns iterations when converged, −iterations when not; writes the word to `bits`. */
+type LdpcDecodeNative = (n: number, m: number, checkPtr: Uint32Array, checkVars: Uint32Array, syndrome: Uint8Array,
+  channelLlr: Float64Array, maxIterations: number, bits: Uint8Array) => number;
+type LdpcSyndromeNative = (n: number, m: number, checkPtr: Uint32Array, checkVars: Uint32Array, bits: Uint8Array, out: Uint8Array) => void;
+type LdpcWorkNative = (n: number, m: number, checkPtr: Uint32Array, checkVars: Uint32Array) => number;
 
 function lookup<T>(name: string): T {
   try {
     return native(name) as T;
   } catch (e) {
-    throw new Error(`XS kernels: this host has no ${name} (build it with native/host/kernels.c and native/kernels/toeplitz.c): ${String(e)}`);
+    throw new Error(`XS kernels: this host has no ${name} (build it with the native modules manifest.json lists for "lin": npm run build:native): ${String(e)}`);
   }
+}
+
+/** The C core reads an LDPC call when its arguments have these shapes (their contents it checks itself). */
+function ldpcShapes(code: LdpcCodeView, syndrome: unknown, channelLlr: unknown, maxIterations: unknown): boolean {
+  const size = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 2 ** 31;
+  return typeof code === 'object' && code !== null && size(code.n) && size(code.m) &&
+    code.checkPtr instanceof Uint32Array && code.checkVars instanceof Uint32Array &&
+    syndrome instanceof Uint8Array && channelLlr instanceof Float64Array &&
+    typeof maxIterations === 'number' && Number.isInteger(maxIterations) && maxIterations >= 1 && maxIterations <= LDPC_MAX_ITERATIONS;
+}
+
+/** A call of the wrong shape: the reference's own checker throws its own error for it. */
+function rejectLikeReference(code: LdpcCodeView, syndrome: Uint8Array, channelLlr: Float64Array, maxIterations: number): never {
+  referenceLdpcDecode(code, syndrome, channelLlr, maxIterations);
+  throw new Error('ldpcDecode: the native binding cannot read these arguments, yet the reference accepted them');
 }
 
 export interface XsKernels extends Kernels {
@@ -27,12 +49,19 @@ export interface XsKernels extends Kernels {
   readonly backend: string;
   /** toeplitzHash with an explicit method of the C kernel. */
   toeplitzHashWith(method: ToeplitzMethod, input: Uint8Array, n: number, seed: Uint8Array, outputBits: number): Uint8Array;
+  /** H·bits packed (bits one per byte), by the C kernel: the same as src/qkd/ldpc/syndrome.ts. */
+  ldpcSyndrome(code: LdpcCodeView, bits: Uint8Array): Uint8Array;
+  /** Bytes of work (C heap, not the XS heap) the C decoder allocates for one decode of this code. */
+  ldpcWorkBytes(code: LdpcCodeView): number;
 }
 
 /** The native kernels of this XS host; throws at once if the host lacks them. */
 export function xsKernels(): XsKernels {
   const hash = lookup<HashNative>('xs_lv_toeplitz_hash');
   const backend = lookup<() => string>('xs_lv_toeplitz_backend')();
+  const decode = lookup<LdpcDecodeNative>('xs_lv_ldpc_decode');
+  const syndrome = lookup<LdpcSyndromeNative>('xs_lv_ldpc_syndrome');
+  const workBytes = lookup<LdpcWorkNative>('xs_lv_ldpc_work_bytes');
   const toeplitzHashWith = (method: ToeplitzMethod, input: Uint8Array, n: number, seed: Uint8Array, outputBits: number) => {
     if (!(method in METHODS)) throw new RangeError(`"method" expected one of ${Object.keys(METHODS).join(', ')}, got ${String(method)}`);
     checkToeplitzArgs(input, n, seed, outputBits);
@@ -42,12 +71,24 @@ export function xsKernels(): XsKernels {
   };
   return Object.freeze({
     implementation: 'native' as const,
-    perKernel: Object.freeze({ toeplitzHash: 'native' as const, ldpcDecode: 'reference' as const }),
+    perKernel: Object.freeze({ toeplitzHash: 'native' as const, ldpcDecode: 'native' as const }),
     runtime: 'xs',
     backend,
     toeplitzHashWith,
     toeplitzHash: (input: Uint8Array, n: number, seed: Uint8Array, outputBits: number) => toeplitzHashWith('auto', input, n, seed, outputBits),
-    // No native LDPC decoder yet: the reference runs, and perKernel says so in every key block.
-    ldpcDecode: referenceLdpcDecode,
+    ldpcDecode: (code: LdpcCodeView, s: Uint8Array, channelLlr: Float64Array, maxIterations: number): LdpcDecodeResult => {
+      if (!ldpcShapes(code, s, channelLlr, maxIterations)) rejectLikeReference(code, s, channelLlr, maxIterations);
+      // n bytes only once the caller's LLRs show n is real; else the C refuses the call before writing
+      const bits = new Uint8Array(channelLlr.length === code.n ? code.n : 0);
+      const outcome = decode(code.n, code.m, code.checkPtr, code.checkVars, s, channelLlr, maxIterations, bits);
+      return { bits, iterations: outcome < 0 ? -outcome : outcome, converged: outcome > 0 };
+    },
+    ldpcSyndrome: (code: LdpcCodeView, bits: Uint8Array) => {
+      const real = bits instanceof Uint8Array && bits.length === code.n && code.checkPtr?.length === code.m + 1;
+      const out = new Uint8Array(real ? (code.m + 7) >>> 3 : 0);
+      syndrome(code.n, code.m, code.checkPtr, code.checkVars, bits, out);
+      return out;
+    },
+    ldpcWorkBytes: (code: LdpcCodeView) => workBytes(code.n, code.m, code.checkPtr, code.checkVars),
   });
 }

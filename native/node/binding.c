@@ -8,6 +8,7 @@
  *       method: 0 auto (default), 1 words, 2 fft, 3 fft with the portable multiply
  *   backend() -> "vpclmul-avx2" | "pclmul" | "portable"
  *   autoMethod(n, outputBits) -> 1 (words) | 2 (fft)
+ *   ldpcDecode / ldpcSyndrome / ldpcWorkBytes: the LDPC kernel (see the block above init)
  */
 #include <node_api.h>
 
@@ -15,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ldpc.h"
 #include "toeplitz.h"
+
+napi_status lv_pulse_register(napi_env env, napi_value exports); /* pulse.c */
 
 #define THROW(kind, ...)                                       \
 	do {                                                       \
@@ -119,14 +123,189 @@ static napi_value auto_method(napi_env env, napi_callback_info info)
 	return r;
 }
 
+/* ---- LDPC (native/kernels/ldpc.c)
+ *   ldpcDecode(code, syndrome, channelLlr, maxIterations) -> { bits: Uint8Array(n), iterations, converged }
+ *   ldpcSyndrome(code, bits) -> Uint8Array of ceil(m / 8) bytes
+ *   ldpcWorkBytes(code) -> bytes of work a decode of this code allocates
+ * code = { n, m, checkPtr: Uint32Array, checkVars: Uint32Array }. A fault throws the message the
+ * TypeScript reference would (lv_ldpc_describe). */
+
+/* A typed array argument of the given type, or NULL after throwing a TypeError naming it. */
+static void* ldpc_typed_arg(napi_env env, napi_value value, napi_typedarray_type want, const char* field, const char* type_name, size_t* length)
+{
+	bool is_typed = false;
+	napi_typedarray_type type;
+	void* data = NULL;
+	if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed ||
+		napi_get_typedarray_info(env, value, &type, length, &data, NULL, NULL) != napi_ok || type != want) {
+		char message[160];
+		snprintf(message, sizeof message, "ldpc: \"%s\" expected %s", field, type_name);
+		napi_throw_type_error(env, NULL, message);
+		return NULL;
+	}
+	return data ? data : (void*)"";
+}
+
+/* An integer argument in [min, max], messages worded as the reference's checkInteger; 0 after throwing. */
+static int ldpc_integer_arg(napi_env env, napi_value value, const char* field, double min, double max, uint64_t* out)
+{
+	napi_valuetype t;
+	double v;
+	char message[160];
+	if (napi_typeof(env, value, &t) != napi_ok || t != napi_number || napi_get_value_double(env, value, &v) != napi_ok ||
+		!isfinite(v) || floor(v) != v) {
+		snprintf(message, sizeof message, "ldpc: \"%s\" expected an integer", field);
+		napi_throw_type_error(env, NULL, message);
+		return 0;
+	}
+	if (v < min || v > max) {
+		snprintf(message, sizeof message, "\"%s\" expected an integer in [%.0f, %.0f], got %.0f", field, min, max, v);
+		napi_throw_range_error(env, NULL, message);
+		return 0;
+	}
+	*out = (uint64_t)v;
+	return 1;
+}
+
+/*
+ * code.{n, m, checkPtr, checkVars}: every property is read first (a getter may run JS), the
+ * arrays' addresses last (ldpc_code_views), after the caller's last allocation. 0 after throwing.
+ */
+typedef struct {
+	napi_value check_ptr, check_vars;
+} ldpc_code_values;
+
+static int ldpc_code_arg(napi_env env, napi_value value, lv_ldpc_code* code, ldpc_code_values* v)
+{
+	napi_valuetype t;
+	napi_value n, m;
+	if (napi_typeof(env, value, &t) != napi_ok || t != napi_object) {
+		napi_throw_type_error(env, NULL, "ldpc: \"code\" expected an LdpcCodeView");
+		return 0;
+	}
+	if (napi_get_named_property(env, value, "n", &n) != napi_ok || napi_get_named_property(env, value, "m", &m) != napi_ok ||
+		napi_get_named_property(env, value, "checkPtr", &v->check_ptr) != napi_ok ||
+		napi_get_named_property(env, value, "checkVars", &v->check_vars) != napi_ok)
+		return 0;
+	return ldpc_integer_arg(env, n, "code.n", 1, (double)LV_LDPC_MAX_N, &code->n) &&
+		ldpc_integer_arg(env, m, "code.m", 1, (double)LV_LDPC_MAX_N, &code->m);
+}
+
+static int ldpc_code_views(napi_env env, const ldpc_code_values* v, lv_ldpc_code* code)
+{
+	return (code->check_ptr = ldpc_typed_arg(env, v->check_ptr, napi_uint32_array, "code.checkPtr", "Uint32Array", &code->check_ptr_len)) &&
+		(code->check_vars = ldpc_typed_arg(env, v->check_vars, napi_uint32_array, "code.checkVars", "Uint32Array", &code->check_vars_len));
+}
+
+#define LDPC_FAULT(fault, code)                                                  \
+	do {                                                                         \
+		char message_[256];                                                      \
+		lv_ldpc_describe(&(fault), &(code), message_, sizeof message_);          \
+		if ((fault).status == LV_LDPC_E_NULL) napi_throw_error(env, NULL, message_); \
+		else napi_throw_range_error(env, NULL, message_);                       \
+		return NULL;                                                             \
+	} while (0)
+
+static napi_value ldpc_decode(napi_env env, napi_callback_info info)
+{
+	size_t argc = 4, syndrome_len, llr_len, need;
+	napi_value argv[4], buffer = NULL, bits_value = NULL, result, v;
+	lv_ldpc_code code;
+	ldpc_code_values values;
+	lv_ldpc_fault fault = { LV_LDPC_OK, 0, 0 };
+	lv_ldpc_result outcome;
+	lv_ldpc_status status;
+	uint8_t *syndrome, *bits = NULL, refused_bits = 0;
+	double* llr;
+	uint64_t max_iterations;
+	void* work;
+
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+	if (argc < 4) THROW(type_error, "ldpcDecode: expected (code, syndrome, channelLlr, maxIterations), got %u arguments", (unsigned)argc);
+	if (!ldpc_code_arg(env, argv[0], &code, &values)) return NULL;
+	if (!ldpc_integer_arg(env, argv[3], "maxIterations", 1, LV_LDPC_MAX_ITERATIONS, &max_iterations)) return NULL;
+	/* The word's buffer is allocated only once the caller's LLRs show n is real (8n bytes exist). */
+	if (!ldpc_code_views(env, &values, &code)) return NULL;
+	if (!ldpc_typed_arg(env, argv[1], napi_uint8_array, "syndrome", "Uint8Array", &syndrome_len)) return NULL;
+	if (!ldpc_typed_arg(env, argv[2], napi_float64_array, "channelLlr", "Float64Array", &llr_len)) return NULL;
+	if (llr_len == code.n) {
+		if (napi_create_arraybuffer(env, (size_t)code.n, (void**)&bits, &buffer) != napi_ok ||
+			napi_create_typedarray(env, napi_uint8_array, (size_t)code.n, buffer, 0, &bits_value) != napi_ok)
+			return NULL;
+	} else
+		bits = &refused_bits; /* the decode refuses the call (at the latest on the LLRs' length) before writing */
+	/* Addresses after the last allocation. */
+	if (!ldpc_code_views(env, &values, &code)) return NULL;
+	syndrome = ldpc_typed_arg(env, argv[1], napi_uint8_array, "syndrome", "Uint8Array", &syndrome_len);
+	llr = ldpc_typed_arg(env, argv[2], napi_float64_array, "channelLlr", "Float64Array", &llr_len);
+	if (!syndrome || !llr) return NULL;
+	if ((status = lv_ldpc_work_size(&code, &need, &fault)) != LV_LDPC_OK) LDPC_FAULT(fault, code);
+	work = malloc(need ? need : 1);
+	if (!work) THROW(error, "ldpcDecode: out of memory (%llu bytes of work)", (unsigned long long)need);
+	status = lv_ldpc_decode(&code, syndrome, syndrome_len, llr, llr_len, max_iterations, bits, (size_t)code.n, work, need, &outcome, &fault);
+	free(work);
+	if (status != LV_LDPC_OK) LDPC_FAULT(fault, code);
+	if (!bits_value) THROW(error, "ldpcDecode: internal error: a call with %llu LLRs for n = %llu was accepted", (unsigned long long)llr_len, (unsigned long long)code.n);
+	napi_create_object(env, &result);
+	napi_set_named_property(env, result, "bits", bits_value);
+	napi_create_uint32(env, outcome.iterations, &v);
+	napi_set_named_property(env, result, "iterations", v);
+	napi_get_boolean(env, outcome.converged != 0, &v);
+	napi_set_named_property(env, result, "converged", v);
+	return result;
+}
+
+static napi_value ldpc_syndrome(napi_env env, napi_callback_info info)
+{
+	size_t argc = 2, bits_len, out_len;
+	napi_value argv[2], buffer, result;
+	lv_ldpc_code code;
+	ldpc_code_values values;
+	lv_ldpc_fault fault = { LV_LDPC_OK, 0, 0 };
+	uint8_t *bits, *out;
+
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+	if (argc < 2) THROW(type_error, "ldpcSyndrome: expected (code, bits), got %u arguments", (unsigned)argc);
+	if (!ldpc_code_arg(env, argv[0], &code, &values)) return NULL;
+	if (!ldpc_typed_arg(env, argv[1], napi_uint8_array, "bits", "Uint8Array", &bits_len)) return NULL;
+	out_len = (size_t)((code.m + 7) >> 3);
+	if (bits_len != code.n) out_len = 0; /* refused below; allocate nothing for an absurd m */
+	if (napi_create_arraybuffer(env, out_len, (void**)&out, &buffer) != napi_ok ||
+		napi_create_typedarray(env, napi_uint8_array, out_len, buffer, 0, &result) != napi_ok)
+		return NULL;
+	if (!ldpc_code_views(env, &values, &code)) return NULL;
+	if (!(bits = ldpc_typed_arg(env, argv[1], napi_uint8_array, "bits", "Uint8Array", &bits_len))) return NULL;
+	if (lv_ldpc_syndrome(&code, bits, bits_len, out ? out : (uint8_t*)"", out_len, &fault) != LV_LDPC_OK) LDPC_FAULT(fault, code);
+	return result;
+}
+
+static napi_value ldpc_work_bytes(napi_env env, napi_callback_info info)
+{
+	size_t argc = 1, need;
+	napi_value argv[1], result;
+	lv_ldpc_code code;
+	ldpc_code_values values;
+	lv_ldpc_fault fault = { LV_LDPC_OK, 0, 0 };
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+	if (argc < 1) THROW(type_error, "ldpcWorkBytes: expected (code)");
+	if (!ldpc_code_arg(env, argv[0], &code, &values) || !ldpc_code_views(env, &values, &code)) return NULL;
+	if (lv_ldpc_work_size(&code, &need, &fault) != LV_LDPC_OK) LDPC_FAULT(fault, code);
+	napi_create_double(env, (double)need, &result);
+	return result;
+}
+
 static napi_value init(napi_env env, napi_value exports)
 {
 	napi_property_descriptor props[] = {
 		{ "toeplitzHash", NULL, toeplitz_hash, NULL, NULL, NULL, napi_enumerable, NULL },
 		{ "backend", NULL, backend, NULL, NULL, NULL, napi_enumerable, NULL },
 		{ "autoMethod", NULL, auto_method, NULL, NULL, NULL, napi_enumerable, NULL },
+		{ "ldpcDecode", NULL, ldpc_decode, NULL, NULL, NULL, napi_enumerable, NULL },
+		{ "ldpcSyndrome", NULL, ldpc_syndrome, NULL, NULL, NULL, napi_enumerable, NULL },
+		{ "ldpcWorkBytes", NULL, ldpc_work_bytes, NULL, NULL, NULL, napi_enumerable, NULL },
 	};
 	napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+	lv_pulse_register(env, exports); /* pulse.c: the pulse-timing kernel */
 	return exports;
 }
 

@@ -5,9 +5,9 @@
   "targets": [
     {
       "target_name": "lv_kernels",
-      "sources": ["binding.c", "../kernels/toeplitz.c"],
+      "sources": ["binding.c", "../kernels/toeplitz.c", "../kernels/ldpc.c", "pulse.c", "../kernels/pulse.c"],
       "include_dirs": ["../kernels"],
-      "cflags_c": ["-std=gnu11", "-O3", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags_c": ["-std=gnu11", "-O3", "-Wall", "-Wextra", "-Wno-unused-parameter", "-ffp-contract=off"],
       "cflags!": ["-O2", "-O0"],
       "defines": ["NAPI_VERSION=8"],
       "xcode_settings": {

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_SLICE } from '../../sim/bb84-slice.ts';
 import { amplifyInputs } from './areas/amplify.ts';
+import { hilInputs } from './areas/hil.ts';
 import { capsuleInputs } from './areas/capsule.ts';
 import { keyrateInputs } from './areas/keyrate.ts';
 import { keystoreInputs } from './areas/keystore.ts';
@@ -113,4 +114,5 @@ const CORE_INPUTS: VectorInputs = {
 export const VECTOR_INPUTS: VectorInputs = {
   ...CORE_INPUTS, ...amplifyInputs, ...keyrateInputs, ...ldpcInputs, ...qspInputs, ...keystoreInputs,
   ...capsuleInputs,
+  ...hilInputs,
 };

@@ -19,6 +19,7 @@ import { prepareDecoyTrain } from '../../src/qkd/decoy.ts';
 import type { BlockOutcome } from '../../sim/qkd-run.ts';
 import { verificationTag } from '../../src/qkd/verify.ts';
 import { amplifySuites } from './areas/amplify.ts';
+import { hilSuites } from './areas/hil.ts';
 import { capsuleSuites } from './areas/capsule.ts';
 import { keyrateSuites } from './areas/keyrate.ts';
 import { keystoreSuites } from './areas/keystore.ts';
@@ -117,4 +118,5 @@ const coreSuites: VectorSuites = {
 export const vectorSuites: VectorSuites = {
   ...coreSuites, ...amplifySuites, ...keyrateSuites, ...ldpcSuites, ...qspSuites, ...keystoreSuites,
   ...capsuleSuites,
+  ...hilSuites,
 };

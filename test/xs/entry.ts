@@ -12,6 +12,7 @@ import { xsHeap } from '../../hal/xs/heap.ts';
 import { bytesToHex } from '../../src/bytes.ts';
 import { vectorSuites } from '../vectors/suites.ts';
 import '../../hal/xs/use-native-kernels.ts';
+import '../../hal/moddable/use-native-pulse.ts';
 
 /** Installed by the XS host before any script runs (XS itself has no Web Crypto). */
 declare const crypto: { getRandomValues<T extends ArrayBufferView>(array: T): T };
