@@ -1,0 +1,79 @@
+/**
+ * Monte-Carlo density evolution (population dynamics) of a degree profile on the BSC under exact
+ * sum-product, flooding schedule: a check of the threshold model in threshold.py that assumes
+ * nothing about message densities. Offline only (Node; uses Math.log/tanh, which is fine here).
+ * `npx tsx tools/ldpc-design/popde.ts <rate> <f,f,…> [samples=100000] [iterations=400]`
+ * prints, per efficiency f (p from h(p) = (1 − rate)/f), whether the bit error rate of the
+ * population falls below 10^-4 and in how many iterations.
+ */
+import { LdpcRandom } from '../../src/qkd/ldpc/_prng.ts';
+import { binaryEntropy } from '../../src/qkd/ldpc/efficiency.ts';
+import { profileFor } from '../../src/qkd/ldpc/profiles.ts';
+
+const [rateArg, fArg, nArg, itArg] = process.argv.slice(2);
+const rate = Number(rateArg);
+const N = Number(nArg ?? 100_000);
+const T = Number(itArg ?? 400);
+const profile = profileFor(rate);
+const degrees = profile.degrees;
+const nodes = profile.fractions;
+const edgeSum = degrees.reduce((a, d, i) => a + d * nodes[i]!, 0);
+const lambda = degrees.map((d, i) => (d * nodes[i]!) / edgeSum);
+const dbar = edgeSum / (1 - rate);
+const dLow = Math.floor(dbar);
+const rhoHigh = ((dbar - dLow) * (dLow + 1)) / dbar; // edge fraction on checks of degree dLow + 1
+
+function crossover(h: number): number {
+  let lo = 1e-6;
+  let hi = 0.5;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (binaryEntropy(mid) < h) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function run(p: number): number | undefined {
+  const rng = new LdpcRandom([N, Math.round(p * 1e9)]);
+  const u = () => rng.nextUint32() / 4294967296;
+  const Lc = Math.log((1 - p) / p);
+  let V = new Float64Array(N);
+  let C = new Float64Array(N);
+  const cum = lambda.map((_, i) => lambda.slice(0, i + 1).reduce((a, b) => a + b, 0));
+  for (let t = 1; t <= T; t++) {
+    const nextV = new Float64Array(N);
+    let errors = 0;
+    for (let k = 0; k < N; k++) {
+      const x = u();
+      let i = 0;
+      while (i < cum.length - 1 && x >= cum[i]!) i++;
+      let L = u() < p ? -Lc : Lc;
+      for (let e = 1; e < degrees[i]!; e++) L += C[(u() * N) | 0]!;
+      nextV[k] = L;
+      // the decision uses all d inputs: one more check message
+      const full = L + C[(u() * N) | 0]!;
+      if (full < 0 || (full === 0 && u() < 0.5)) errors++;
+    }
+    V = nextV;
+    if (errors / N < 1e-4) return t;
+    const nextC = new Float64Array(N);
+    for (let k = 0; k < N; k++) {
+      const d = u() < rhoHigh ? dLow + 1 : dLow;
+      let prod = 1;
+      for (let e = 1; e < d; e++) prod *= Math.tanh(V[(u() * N) | 0]! / 2);
+      if (prod > 1 - 1e-15) prod = 1 - 1e-15;
+      if (prod < -1 + 1e-15) prod = -1 + 1e-15;
+      nextC[k] = 2 * Math.atanh(prod);
+    }
+    C = nextC;
+  }
+  return undefined;
+}
+
+console.log(`profile ${profile.rate} at rate ${rate}: degrees ${degrees} nodes ${nodes}, mean check degree ${dbar.toFixed(2)}, ${N} samples, ${T} iterations`);
+for (const f of fArg!.split(',').map(Number)) {
+  const p = crossover((1 - rate) / f);
+  const t = run(p);
+  console.log(`f ${f.toFixed(3)}  p ${p.toFixed(5)}  ${t === undefined ? 'stuck' : `BER < 1e-4 after ${t} iterations`}`);
+}
