@@ -32,6 +32,8 @@ import { DEFAULT_QBER_THRESHOLDS } from '../src/policy/qber.ts';
 import { ensureDevTls } from './dev-tls.ts';
 import { QkdEngineSupply, SimKeySupply } from './key-supply.ts';
 import { devMission } from './mission.ts';
+import { devRelay } from './dev-relay.ts';
+import { attachRelay } from '../src/agent/relay-api.ts';
 
 export const DEV_LINK = 'sim-link-1';
 
@@ -192,6 +194,8 @@ export async function serve(o: ServeOptions) {
   const engineThread = engine && startQkdEngine(engine, o.qkdPulses);
   const service = new KeyService({ storage, sealer, clock, entropy, supplies: [supply], mission: mission.policy }, config);
   service.tick();
+  // --dev: a simulated trusted-node network behind /v1/relay/*; without it this agent runs no relay (404)
+  if (o.dev) attachRelay(service, devRelay(mission.policy.kme_id, entropy));
   const log = o.quiet ? undefined : (line: string) => process.stdout.write(line + '\n');
   const server = await startKeyServer({
     service, host: o.host, port: o.port, metricsPort: o.metricsPort, log, group: (work) => storage.group(work),
@@ -208,6 +212,9 @@ export async function serve(o: ServeOptions) {
   console.log(engine
     ? `lightvibes: key from the QKD engine: decoy BB84 over simulated photonics (10 km fiber, ${o.qkdPulses.toExponential(1)} pulses per block) on a worker thread`
     : `lightvibes: key from the simulated supply (--dev): ${o.simRateBps} bit/s in ${o.simBlockBits}-bit blocks`);
+  console.log(o.dev
+    ? `lightvibes: trusted-node relay (--dev): simulated network ${mission.policy.kme_id}, relay-1..3, kme-b, kme-c on /v1/relay/routes and /v1/relay/keys/request`
+    : 'lightvibes: no trusted-node relay attached (/v1/relay/* answer 404)');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -119,6 +119,41 @@ test('priority by expiry: a contact short of capacity carries the earliest not_a
   assert.equal(sentOrder.map((ms) => Math.round(ms / MIN)), [50, 100, 200]);
 });
 
+test('contact capacity is reserved durably: after a restart the contact carries no more than its capacity', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lv-capsule-cap-'));
+  try {
+    const path = join(dir, 'store.db');
+    const s1 = new SqliteStorage(path);
+    const w = world(s1);
+    const caps = [0, 1, 2, 3, 4].map((i) => w.seal(300, i));
+    for (const x of caps) w.nodes.src.inject(x.bytes);
+    const one = caps[0]!.bytes.length;
+    // room for three capsules in all; the first session sends three, and every acknowledgement is lost
+    const tight = new ContactPlan([c('src', 'mid', 0, 1, Math.ceil((3.5 * one) / 60)), c('mid', 'dst', 30, 90)]);
+    const node = (storage: Storage) => {
+      const identity = generateCapsuleIdentity('src', new SimEntropy(5, 'dtn-unit'));
+      return new Forwarder({ identity, directory: pinDirectory([]), plan: tight, clock: w.clock, store: new CapsuleStore(storage, 'src/'), opener: new CapsuleOpener({ identity, directory: pinDirectory([]), storage, clock: w.clock }) });
+    };
+    let n = 0;
+    node(s1).forward(() => { n++; return undefined; });
+    assert.is(n, 3, 'three fit the contact');
+    s1.close();
+    const s2 = new SqliteStorage(path);
+    let again = 0;
+    const f = node(s2);
+    assert.is(f.store.size, 5, 'nothing was acknowledged, so all five are still held');
+    f.forward(() => { again++; return { ok: true, duplicate: false }; });
+    assert.is(again, 0, 'the restarted node finds the contact used up');
+    // once the contact has closed its reservation row goes with the next expiry pass
+    w.clock.advance(2 * MIN);
+    f.expire();
+    assert.is(s2.list('src/contacts').length, 0);
+    s2.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('store: custody and tombstones survive a restart (SQLite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lv-capsule-store-'));
   try {

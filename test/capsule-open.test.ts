@@ -125,6 +125,9 @@ test('rejection table: every expired, not-yet-valid, forged, re-signed, wrong-re
   const records = n.storage.list(EVIDENCE_TABLE).slice(evidenceBefore).map((e) => decodeEvidenceRecord(e.value)!);
   assert.is(records.length, cases.length, 'one evidence record per rejection');
   assert.equal(records.map((r) => r.reason), cases.map((k) => CAPSULE_REJECT_NAMES[k.reason]));
+  assert.ok(records.every((r) => r.kind_name === 'capsule_refused' && r.context === 'capsule/open'));
+  const opened = n.storage.list(EVIDENCE_TABLE).slice(0, evidenceBefore).map((e) => decodeEvidenceRecord(e.value)!).filter((r) => r.kind_name === 'capsule_opened');
+  assert.is(opened.length, replayed.length, 'each capsule opened once has its capsule_opened record');
   assert.ok(verifyEvidence(n.storage.list(EVIDENCE_TABLE).map((e) => e.value)).ok);
   for (const e of n.storage.list(EVIDENCE_TABLE)) artefact('capsule evidence', e.value);
   for (const [name, [hit, all]] of Object.entries(tally)) assert.is(hit, all, `${name}: ${hit}/${all}`);

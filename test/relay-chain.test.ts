@@ -5,6 +5,10 @@
  * replay, misdirection, exhausted pool, malformed) refused with their typed reasons; and the two
  * key-service routes, GET /v1/relay/routes and POST /v1/relay/keys/request.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ChaCha20Drbg } from '../hal/sim/drbg.ts';
@@ -19,6 +23,8 @@ import { openApiDocument } from '../src/agent/openapi.ts';
 import { fixture } from './_keyservice.ts';
 import { validate } from './_schema.ts';
 import { artefact, issuedKey, responseBody } from './_scan.ts';
+import { call, saeAgent } from './_https-client.ts';
+import { ROOT } from './xs/harness.ts';
 
 const CHAIN = ['site-a', 'relay-1', 'relay-2', 'relay-3', 'relay-4', 'site-b'];
 
@@ -187,6 +193,35 @@ test('API: GET /v1/relay/routes and POST /v1/relay/keys/request', () => {
   documented('/v1/relay/routes', 'get', f.call({ method: 'GET', path: '/v1/relay/routes', query: { destination: 'zz' } }));
   for (const body of f.bodies) responseBody('relay api', body);
   relay.destroy();
+});
+
+test('npm run serve -- --dev: the live HTTPS server answers both relay routes (and says so on start-up)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lv-serve-relay-'));
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sim', 'serve.ts'), '--dev', '--port', '0', '--metrics-port', '0', '--state-dir', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const out = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      proc.stdout!.on('data', (d) => { text += d; if (text.includes('trusted-node relay')) resolve(text); });
+      proc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${text}`)));
+    });
+    const port = Number(out.match(/listening on https:\/\/127\.0\.0\.1:(\d+)/)![1]);
+    const agent = saeAgent(join(dir, 'tls'), 'sae-a');
+    const r = await call(agent, port, 'GET', '/v1/relay/routes?destination=kme-b');
+    assert.is(r.status, 200, r.body);
+    assert.equal(r.json.routes[0].path, ['kme-lightvibes-dev', 'relay-1', 'relay-2', 'kme-b'], 'the trusted path first');
+    assert.ok(r.json.routes.some((x: any) => !x.eligible && x.path.includes('relay-3')), 'the faster path through an untrusted relay is listed, ineligible');
+    const k = await call(agent, port, 'POST', '/v1/relay/keys/request', { destination: 'kme-c', size: 256 });
+    assert.is(k.status, 200, k.body);
+    assert.is(base64Decode(k.json.key)!.length, 32);
+    issuedKey(base64Decode(k.json.key)!);
+    responseBody('relay key response', k.body);
+    assert.is((await call(agent, port, 'GET', '/v1/relay/routes?destination=nowhere')).status, 400);
+    agent.destroy();
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

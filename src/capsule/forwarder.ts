@@ -2,7 +2,7 @@
  * The capsule forwarder of one node: takes custody of capsules (its own, or from a neighbour
  * after `inspectCapsule` passed), opens those addressed to itself through its CapsuleOpener, and
  * forwards the rest along the contact plan, earliest not_after first, within each contact's
- * capacity. A transfer is: the receiver commits (custody or delivery), then acknowledges, then the
+ * capacity (reserved in the store before sending, so a restart does not reuse it). A transfer is: the receiver commits (custody or delivery), then acknowledges, then the
  * sender releases its entry — so a crash anywhere loses nothing acknowledged, and a retransmission
  * after a crash is recognised (custody, tombstone or replay ledger) and acknowledged again without
  * being stored or delivered twice.
@@ -14,7 +14,7 @@ import type { CapsuleIdentity, PinnedNode } from './identity.ts';
 import { type CapsuleOpener, type CapsulePolicy, DEFAULT_CAPSULE_POLICY, inspectCapsule, type OpenedCapsule } from './open.ts';
 import type { ContactPlan, Route } from './contact-plan.ts';
 import { CapsuleError, CapsuleReject } from './reject.ts';
-import { CapsuleStore, custodyKey, type CustodyEntry } from './store.ts';
+import { CapsuleStore, contactKey, custodyKey, type CustodyEntry } from './store.ts';
 
 export type Ack = { readonly ok: true; readonly duplicate: boolean } | { readonly ok: false; readonly reason: CapsuleReject };
 
@@ -39,8 +39,6 @@ export class Forwarder {
   readonly id: string;
   readonly store: CapsuleStore;
   private readonly policy: CapsulePolicy;
-  /** Bytes sent per contact (in memory: after a restart a contact may carry up to its capacity again). */
-  private readonly used = new Map<number, number>();
   /** hop_count and hop_limit per custody entry, decoded once. */
   private readonly hops = new Map<string, readonly [number, number]>();
 
@@ -117,7 +115,10 @@ export class Forwarder {
     const out = { sent: 0, acked: 0, refused: 0 };
     const open = this.opts.plan.active(this.id, now);
     if (!open.length) return out;
+    // plan the batch within each contact's capacity, reserve it durably, then send
     const routes = new Map<string, Route | undefined>();
+    const totals = new Map<string, [number, number]>();
+    const batch: Array<{ e: CustodyEntry; nextHop: string; bytes: Uint8Array }> = [];
     for (const e of this.store.byExpiry()) {
       if (e.notAfterMs + this.policy.skewMs < now) continue;
       if (!routes.has(e.destination)) routes.set(e.destination, this.opts.plan.route(this.id, e.destination, now));
@@ -130,13 +131,18 @@ export class Forwarder {
         this.hops.set(e.key, (hops = [c.hopCount, c.hopLimit]));
       }
       if (hops[0] >= hops[1]) continue;
+      const key = contactKey(contact);
       const capacity = contact.rateBytesPerS * (contact.endMs - contact.startMs) / 1000;
-      const used = this.used.get(route.contact) ?? 0;
-      if (used + e.bytes.length > capacity) continue;
+      const used = totals.get(key)?.[0] ?? this.store.reservedOn(key);
       const bytes = withHopCount(e.bytes, hops[0] + 1);
-      this.used.set(route.contact, used + bytes.length);
+      if (used + bytes.length > capacity) continue;
+      totals.set(key, [used + bytes.length, contact.endMs]);
+      batch.push({ e, nextHop: route.nextHop, bytes });
+    }
+    this.store.reserve(totals);
+    for (const { e, nextHop, bytes } of batch) {
       out.sent++;
-      const ack = transmit(route.nextHop, bytes);
+      const ack = transmit(nextHop, bytes);
       if (ack?.ok) {
         this.store.release(e.key);
         this.hops.delete(e.key);

@@ -120,7 +120,7 @@ export class CapsuleOpener {
     } catch (e) {
       if (!(e instanceof CapsuleError)) throw e;
       this.rejected[CAPSULE_REJECT_NAMES[e.reason]] = (this.rejected[CAPSULE_REJECT_NAMES[e.reason]] ?? 0) + 1;
-      this.record(EvidenceKind.REQUEST_REFUSED, {
+      this.record(EvidenceKind.CAPSULE_REFUSED, {
         context: 'capsule/open', reason: CAPSULE_REJECT_NAMES[e.reason], code: e.reason,
         // ids only from a capsule whose sender is pinned; nothing attacker-chosen beyond that
         ...(c && this.opts.directory.has(c.sender) ? { peer_id: c.sender, block_id: bytesToHex(c.capsuleId) } : {}),
@@ -134,7 +134,7 @@ export class CapsuleOpener {
       this.opts.storage.transaction((tx) => {
         staged = this.ledger.stage(tx, c!.capsuleId, c!.notAfterMs);
         commit?.(tx, opened);
-        ev?.append(tx, EvidenceKind.KEY_HANDOFF, {
+        ev?.append(tx, EvidenceKind.CAPSULE_OPENED, {
           context: 'capsule/open', peer_id: c!.sender, block_id: staged, key_id: bytesToHex(c!.keyId), bits: key!.length * 8, count: c!.hopCount,
         });
       });

@@ -7,6 +7,10 @@
  *
  *   <prefix>custody   key "<capsule id hex>><destination>"   CBOR [capsule bytes, not_after, received_ms]
  *   <prefix>done      key the same                          CBOR not_after      (released; kept until not_after)
+ *   <prefix>contacts  key "<from>><to>@<start_ms>+<end_ms>"   CBOR [bytes reserved, end_ms]  (kept until end_ms)
+ *
+ * A contact's capacity is reserved here, durably, before the bytes go out: after a restart the
+ * forwarder finds what it already sent, so no contact carries more than its capacity.
  */
 import type { Storage, StorageTransaction } from '../../hal/storage.ts';
 import { bytesToHex } from '../bytes.ts';
@@ -25,17 +29,44 @@ export function custodyKey(capsuleId: Uint8Array | string, destination: string):
   return `${typeof capsuleId === 'string' ? capsuleId : bytesToHex(capsuleId)}>${destination}`;
 }
 
+/** A contact's name in the store: stable across restarts and plan reloads. */
+export function contactKey(c: { from: string; to: string; startMs: number; endMs: number }): string {
+  return `${c.from}>${c.to}@${c.startMs}+${c.endMs}`;
+}
+
 export class CapsuleStore {
   private readonly custody = new Map<string, CustodyEntry>();
   private readonly done = new Map<string, number>();
   readonly custodyTable: string;
   readonly doneTable: string;
+  readonly contactsTable: string;
+  /** Bytes reserved per contact key, with the contact's end (to drop the row after it). */
+  private readonly reserved = new Map<string, readonly [number, number]>();
 
   constructor(readonly storage: Storage, prefix = 'capsule-') {
     this.custodyTable = `${prefix}custody`;
     this.doneTable = `${prefix}done`;
+    this.contactsTable = `${prefix}contacts`;
     for (const { key, value } of storage.list(this.custodyTable)) this.custody.set(key, entryFrom(key, value));
     for (const { key, value } of storage.list(this.doneTable)) this.done.set(key, decodeCbor(value) as number);
+    for (const { key, value } of storage.list(this.contactsTable)) this.reserved.set(key, decodeCbor(value, { maxDepth: 2, maxItems: 3, maxBytes: 64 }) as [number, number]);
+  }
+
+  /** Bytes of a contact's capacity already reserved (sent or about to be), across restarts. */
+  reservedOn(contactKey: string): number {
+    return this.reserved.get(contactKey)?.[0] ?? 0;
+  }
+
+  /** Durably raises the bytes reserved on contacts (one transaction) before anything is sent. */
+  reserve(totals: ReadonlyMap<string, readonly [bytes: number, endMs: number]>): void {
+    if (!totals.size) return;
+    this.storage.transaction((tx) => {
+      for (const [key, v] of totals) {
+        if (this.reserved.has(key)) tx.delete(this.contactsTable, key);
+        tx.append(this.contactsTable, key, encodeCbor([v[0], v[1]]));
+      }
+    });
+    for (const [key, v] of totals) this.reserved.set(key, v);
   }
 
   get size(): number {
@@ -81,14 +112,17 @@ export class CapsuleStore {
   expire(nowMs: number, skewMs: number, extra?: (tx: StorageTransaction) => void): CustodyEntry[] {
     const dead = [...this.custody.values()].filter((e) => e.notAfterMs + skewMs < nowMs);
     const tombs = [...this.done].filter(([, na]) => na + skewMs < nowMs).map(([k]) => k);
-    if (!dead.length && !tombs.length) return [];
+    const closed = [...this.reserved].filter(([, [, endMs]]) => endMs < nowMs).map(([k]) => k);
+    if (!dead.length && !tombs.length && !closed.length) return [];
     this.storage.transaction((tx) => {
       for (const e of dead) tx.delete(this.custodyTable, e.key);
       for (const k of tombs) tx.delete(this.doneTable, k);
+      for (const k of closed) tx.delete(this.contactsTable, k);
       extra?.(tx);
     });
     for (const e of dead) this.custody.delete(e.key);
     for (const k of tombs) this.done.delete(k);
+    for (const k of closed) this.reserved.delete(k);
     return dead;
   }
 

@@ -28,12 +28,16 @@ export const EvidenceKind = {
   CHECKPOINT: 11,
   BLOCK_INGESTED: 12,
   BLOCK_REFUSED: 13,
+  /** A key capsule opened and its key handed on (src/capsule/open.ts). */
+  CAPSULE_OPENED: 14,
+  /** A key capsule refused, with its CapsuleReject reason; nothing of it stored. */
+  CAPSULE_REFUSED: 15,
 } as const;
 export type EvidenceKind = (typeof EvidenceKind)[keyof typeof EvidenceKind];
 export const EVIDENCE_KIND_NAMES: Record<EvidenceKind, string> = {
   0: 'genesis', 1: 'session_init', 2: 'key_handoff', 3: 'key_consumed', 4: 'key_expired', 5: 'mode_change',
   6: 'quarantine', 7: 'recovery', 8: 'pqc_fallback', 9: 'guard_denied', 10: 'request_refused', 11: 'checkpoint',
-  12: 'block_ingested', 13: 'block_refused',
+  12: 'block_ingested', 13: 'block_refused', 14: 'capsule_opened', 15: 'capsule_refused',
 };
 
 /** The closed set of fields a record may carry besides the chain fields. */
