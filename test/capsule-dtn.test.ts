@@ -18,7 +18,7 @@ import type { Storage } from '../hal/storage.ts';
 import { bytesToHex } from '../src/bytes.ts';
 import { ContactPlan, type Contact } from '../src/capsule/contact-plan.ts';
 import { Forwarder } from '../src/capsule/forwarder.ts';
-import { decodeCapsule } from '../src/capsule/format.ts';
+import { decodeCapsule, withHopCount } from '../src/capsule/format.ts';
 import { generateCapsuleIdentity, pinDirectory } from '../src/capsule/identity.ts';
 import { CapsuleOpener } from '../src/capsule/open.ts';
 import { CapsuleReject } from '../src/capsule/reject.ts';
@@ -86,6 +86,23 @@ test('custody: released only on acknowledgement; a lost acknowledgement means a 
   assert.is(w.nodes.mid.store.size, 0);
   assert.equal(w.delivered, [bytesToHex(s.capsuleId)]);
   assert.is(w.storage.list('mid/done').length, 1, 'mid remembers what it released');
+});
+
+test('custody: a released capsule offered again with the same hop count is a retransmission; with more hops it went round a loop and is taken again', () => {
+  const w = world();
+  const s = w.seal(240, 0);
+  w.nodes.src.inject(s.bytes);
+  assert.is(w.nodes.src.forward((to, bytes) => w.nodes[to as 'mid'].receive(bytes)).acked, 1);
+  w.clock.advance(30 * MIN);
+  // the next hop takes it (its acknowledgement stands in for dst here): mid releases it
+  assert.is(w.nodes.mid.forward(() => ({ ok: true, duplicate: false })).acked, 1);
+  assert.is(w.nodes.mid.store.size, 0);
+  assert.equal(w.nodes.mid.receive(withHopCount(s.bytes, 1)), { ok: true, duplicate: true }, 'src retransmits (its acknowledgement was lost)');
+  assert.is(w.nodes.mid.store.size, 0);
+  assert.equal(w.nodes.mid.receive(withHopCount(s.bytes, 3)), { ok: true, duplicate: false }, 'back after two more hops: a loop');
+  assert.is(w.nodes.mid.store.size, 1, 'taken into custody again, so the sender may release it without losing it');
+  assert.is(w.nodes.mid.forward(() => ({ ok: true, duplicate: false })).acked, 1);
+  assert.equal(w.nodes.mid.receive(withHopCount(s.bytes, 3)), { ok: true, duplicate: true }, 'the tombstone now remembers the higher count');
 });
 
 test('custody: an entry leaves by expiry; a refused capsule stays until then', () => {

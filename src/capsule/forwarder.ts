@@ -84,7 +84,7 @@ export class Forwarder {
         this.opts.delivered?.(meta);
       } else if (o.reason !== CapsuleReject.REPLAYED) return { ok: false, reason: o.reason };
     }
-    const others = c.recipients.filter((r) => r.id !== this.id && !this.store.knows(custodyKey(c.capsuleId, r.id)));
+    const others = c.recipients.filter((r) => r.id !== this.id && !this.store.hasSeen(custodyKey(c.capsuleId, r.id), c.hopCount));
     if (others.length) {
       if (!verified) {
         try {
@@ -118,7 +118,7 @@ export class Forwarder {
     // plan the batch within each contact's capacity, reserve it durably, then send
     const routes = new Map<string, Route | undefined>();
     const totals = new Map<string, [number, number]>();
-    const batch: Array<{ e: CustodyEntry; nextHop: string; bytes: Uint8Array }> = [];
+    const batch: Array<{ e: CustodyEntry; hopCount: number; nextHop: string; bytes: Uint8Array }> = [];
     for (const e of this.store.byExpiry()) {
       if (e.notAfterMs + this.policy.skewMs < now) continue;
       if (!routes.has(e.destination)) routes.set(e.destination, this.opts.plan.route(this.id, e.destination, now));
@@ -137,14 +137,14 @@ export class Forwarder {
       const bytes = withHopCount(e.bytes, hops[0] + 1);
       if (used + bytes.length > capacity) continue;
       totals.set(key, [used + bytes.length, contact.endMs]);
-      batch.push({ e, nextHop: route.nextHop, bytes });
+      batch.push({ e, hopCount: hops[0], nextHop: route.nextHop, bytes });
     }
     this.store.reserve(totals);
-    for (const { e, nextHop, bytes } of batch) {
+    for (const { e, hopCount, nextHop, bytes } of batch) {
       out.sent++;
       const ack = transmit(nextHop, bytes);
       if (ack?.ok) {
-        this.store.release(e.key);
+        this.store.release(e.key, hopCount);
         this.hops.delete(e.key);
         out.acked++;
       } else if (ack) out.refused++;

@@ -1,12 +1,14 @@
 /**
  * The capsule store: capsules this node holds in custody, persisted through the Storage port
  * (SQLite on the desktop, flash files on boards). Custody semantics, as in DTN custody transfer:
- * an entry is deleted only when the next hop acknowledged it (then a tombstone remembers the id,
- * so a late duplicate is acknowledged without being taken again) or when its time box closed.
+ * an entry is deleted only when the next hop acknowledged it (then a tombstone remembers the id and
+ * the hop count it came with, so a late retransmission is acknowledged without being taken again)
+ * or when its time box closed. A capsule that comes back with a higher hop count went round a
+ * loop in the contact plan: the node that released it takes custody again, or it would be lost.
  * One entry per (capsule, destination): a capsule for two recipients travels as two entries.
  *
  *   <prefix>custody   key "<capsule id hex>><destination>"   CBOR [capsule bytes, not_after, received_ms]
- *   <prefix>done      key the same                          CBOR not_after      (released; kept until not_after)
+ *   <prefix>done      key the same                          CBOR [not_after, hop_count received with]  (released; kept until not_after)
  *   <prefix>contacts  key "<from>><to>@<start_ms>+<end_ms>"   CBOR [bytes reserved, end_ms]  (kept until end_ms)
  *
  * A contact's capacity is reserved here, durably, before the bytes go out: after a restart the
@@ -36,7 +38,8 @@ export function contactKey(c: { from: string; to: string; startMs: number; endMs
 
 export class CapsuleStore {
   private readonly custody = new Map<string, CustodyEntry>();
-  private readonly done = new Map<string, number>();
+  /** Released entries: not_after, and the hop count the capsule had when this node took it. */
+  private readonly done = new Map<string, readonly [number, number]>();
   readonly custodyTable: string;
   readonly doneTable: string;
   readonly contactsTable: string;
@@ -48,7 +51,7 @@ export class CapsuleStore {
     this.doneTable = `${prefix}done`;
     this.contactsTable = `${prefix}contacts`;
     for (const { key, value } of storage.list(this.custodyTable)) this.custody.set(key, entryFrom(key, value));
-    for (const { key, value } of storage.list(this.doneTable)) this.done.set(key, decodeCbor(value) as number);
+    for (const { key, value } of storage.list(this.doneTable)) this.done.set(key, decodeCbor(value, { maxDepth: 2, maxItems: 3, maxBytes: 64 }) as [number, number]);
     for (const { key, value } of storage.list(this.contactsTable)) this.reserved.set(key, decodeCbor(value, { maxDepth: 2, maxItems: 3, maxBytes: 64 }) as [number, number]);
   }
 
@@ -78,6 +81,16 @@ export class CapsuleStore {
     return this.custody.has(key) || this.done.has(key);
   }
 
+  /**
+   * Held now, or released before having come with at least `hopCount` hops — a retransmission of
+   * what this node already passed on. A released capsule offered again with more hops has gone
+   * round a loop, and is not a duplicate.
+   */
+  hasSeen(key: string, hopCount: number): boolean {
+    const d = this.done.get(key);
+    return this.custody.has(key) || (d !== undefined && hopCount <= d[1]);
+  }
+
   holds(key: string): boolean {
     return this.custody.has(key);
   }
@@ -93,16 +106,21 @@ export class CapsuleStore {
     for (const e of entries) this.custody.set(e.key, e);
   }
 
-  /** The next hop acknowledged: delete the entry and leave a tombstone, in one transaction. */
-  release(key: string): void {
+  /**
+   * The next hop acknowledged: delete the entry and leave a tombstone, in one transaction.
+   * `hopCount` is the count the capsule had when this node took it (0 for its own).
+   */
+  release(key: string, hopCount: number): void {
     const e = this.custody.get(key);
     if (!e) return;
+    const tomb = [e.notAfterMs, hopCount] as const;
     this.storage.transaction((tx) => {
       tx.delete(this.custodyTable, key);
-      tx.append(this.doneTable, key, encodeCbor(e.notAfterMs));
+      if (this.done.has(key)) tx.delete(this.doneTable, key);
+      tx.append(this.doneTable, key, encodeCbor([...tomb]));
     });
     this.custody.delete(key);
-    this.done.set(key, e.notAfterMs);
+    this.done.set(key, tomb);
   }
 
   /**
@@ -111,7 +129,7 @@ export class CapsuleStore {
    */
   expire(nowMs: number, skewMs: number, extra?: (tx: StorageTransaction) => void): CustodyEntry[] {
     const dead = [...this.custody.values()].filter((e) => e.notAfterMs + skewMs < nowMs);
-    const tombs = [...this.done].filter(([, na]) => na + skewMs < nowMs).map(([k]) => k);
+    const tombs = [...this.done].filter(([, [na]]) => na + skewMs < nowMs).map(([k]) => k);
     const closed = [...this.reserved].filter(([, [, endMs]]) => endMs < nowMs).map(([k]) => k);
     if (!dead.length && !tombs.length && !closed.length) return [];
     this.storage.transaction((tx) => {
