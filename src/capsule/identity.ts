@@ -3,7 +3,7 @@
  * under an X25519 key and an ML-KEM-768 encapsulation key (FIPS 203). Peers pin each other's three
  * public keys under a node id; nothing is trusted that is not pinned.
  */
-import { x25519 } from '@noble/curves/ed25519.js';
+import { x25519PublicKey } from '../crypto/x25519.ts';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import type { Entropy } from '../../hal/entropy.ts';
@@ -49,7 +49,7 @@ export function generateCapsuleIdentity(id: string, entropy: Entropy): CapsuleId
   const x25519Secret = entropy.randomBytes(32);
   return {
     id, signingPublicKey: dsa.publicKey, signingSecretKey: dsa.secretKey,
-    x25519Secret, x25519Public: x25519.getPublicKey(x25519Secret),
+    x25519Secret, x25519Public: x25519PublicKey(x25519Secret),
     kemPublic: kem.publicKey, kemSecret: kem.secretKey,
   };
 }

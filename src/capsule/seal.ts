@@ -13,6 +13,7 @@
  */
 import { gcm } from '@noble/ciphers/aes.js';
 import { x25519 } from '@noble/curves/ed25519.js';
+import { x25519PublicKey } from '../crypto/x25519.ts';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
@@ -90,7 +91,7 @@ export function sealCapsule(req: SealRequest): SealedCapsule {
   const recipients = req.recipients.map((r): CapsuleRecipient => {
     checkNodeId('recipient.id', r.id);
     const e = entropy.randomBytes(32);
-    const epk = x25519.getPublicKey(e);
+    const epk = x25519PublicKey(e);
     const dh = x25519.getSharedSecret(e, r.x25519Public);
     const { cipherText, sharedSecret } = ml_kem768.encapsulate(r.kemPublic, entropy.randomBytes(32));
     const kek = deriveKek(dh, sharedSecret, kekSalt(req.sender.id, req.sender.signingPublicKey, r, capsuleId, epk, cipherText));

@@ -12,6 +12,7 @@
  * result (mode "PQC"), records evidence and counts it — this module only derives.
  */
 import { x25519 } from '@noble/curves/ed25519.js';
+import { x25519Keygen } from '../crypto/x25519.ts';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
@@ -55,7 +56,7 @@ export function pqcFallbackEncapsulate(peer: PqcPeerKeys, entropy: Entropy, bits
   checkInteger('bits', bits, 8, 8160 * 8);
   if (bits % 8) throw new RangeError(`"bits" expected a multiple of 8, got ${bits}`);
   const { cipherText, sharedSecret } = ml_kem768.encapsulate(peer.mlKem768, entropy.randomBytes(32));
-  const eph = x25519.keygen(entropy.randomBytes(32));
+  const eph = x25519Keygen(entropy.randomBytes(32));
   const ssX = x25519.getSharedSecret(eph.secretKey, peer.x25519);
   zeroise(eph.secretKey);
   const key = derive(sharedSecret, ssX, cipherText, eph.publicKey, peer, bits / 8, sessionId, peerId);
@@ -74,6 +75,6 @@ export function pqcFallbackDecapsulate(own: PqcPeerSecrets, ownPublic: PqcPeerKe
 /** A peer's PQC key pairs from 96 bytes of the Entropy port (provisioning, dev mode, tests). */
 export function generatePqcPeer(entropy: Entropy): { publicKeys: PqcPeerKeys; secrets: PqcPeerSecrets } {
   const kem = ml_kem768.keygen(entropy.randomBytes(64));
-  const x = x25519.keygen(entropy.randomBytes(32));
+  const x = x25519Keygen(entropy.randomBytes(32));
   return { publicKeys: { mlKem768: kem.publicKey, x25519: x.publicKey }, secrets: { mlKem768: kem.secretKey, x25519: x.secretKey } };
 }

@@ -42,6 +42,7 @@
  * QSP carries its own data frames.
  */
 import { x25519 } from '@noble/curves/ed25519.js';
+import { x25519PublicKey } from '../crypto/x25519.ts';
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { AeadAlgorithm, type SymmetricCrypto } from '../../hal/crypto.ts';
@@ -241,7 +242,7 @@ export class ClientHandshake {
       aead, mode, keyBlockId,
       clientId: peer.crypto.sha256(peer.identity.publicKey),
       nonce: peer.entropy.randomBytes(NONCE),
-      x25519Public: x25519.getPublicKey(this.x25519Secret),
+      x25519Public: x25519PublicKey(this.x25519Secret),
       kemPublic: kem.publicKey,
       cookie: new Uint8Array(0),
     };
@@ -368,7 +369,7 @@ export class ServerHandshake {
       const sh = new Uint8Array(SERVER_HELLO_BYTES);
       sh[0] = HandshakeType.SERVER_HELLO;
       sh.set(entropy.randomBytes(NONCE), 1);
-      sh.set(x25519.getPublicKey(x25519Secret), 1 + NONCE);
+      sh.set(x25519PublicKey(x25519Secret), 1 + NONCE);
       sh.set(kem.cipherText, 1 + NONCE + X25519_BYTES);
       const transcript = transcriptUpToSignature(payload, sessionId, sh);
       const signature = sign(SignatureContext.SERVER_HELLO, transcript.snapshot(), identity, entropy);
