@@ -16,6 +16,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { nodeKernels } from '../hal/node/kernels.ts';
 import { bytesToHex } from '../src/bytes.ts';
 import { formatKpis } from './kpi.ts';
 import { renderReport } from './report/html.ts';
@@ -95,7 +96,8 @@ export async function simCommand(argv: string[]): Promise<void> {
   }
   const steps = Math.floor(loaded.scenario.durationS / loaded.scenario.stepS);
   const bar = await progressBar(steps, !values.json && process.stderr.isTTY === true && steps >= 20_000);
-  const run = runScenario(loaded, { seed, onProgress: (n) => bar.update(n), calibrate: !values['no-engine'] });
+  // The engine's calibration block runs on the native kernels (same bits as the reference, ~3× faster).
+  const run = runScenario(loaded, { seed, onProgress: (n) => bar.update(n), calibrate: !values['no-engine'], ...(values['no-engine'] ? {} : { kernels: nodeKernels() }) });
   bar.stop();
   const result: RunResult & { codeVersion: string; runtime: string } = { ...run, codeVersion: codeVersion(), runtime: `node ${process.versions.node}` };
   const text = formatKpis(result);

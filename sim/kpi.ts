@@ -74,14 +74,20 @@ export function formatKpis(r: RunResult): string {
     if (passes) out.push(passes);
   }
   if (shown.length < r.links.length) out.push(`\n(${r.links.length - shown.length} more links: see the JSON results)`);
-  for (const rel of r.relays) out.push(`\nrelay ${rel.id} (${rel.path.join(' → ')}): ${rel.requests} end-to-end requests, QMK ${rel.qmk}, PQC fallback ${rel.pqcFallback}, ${rel.deliveredBits.toLocaleString('en-US')} bits delivered`);
+  for (const rel of r.relays) {
+    const reasons = (m: Readonly<Record<string, number>>) => Object.entries(m).map(([k, n]) => `${k} ×${n}`).join(', ');
+    out.push(`\nrelay ${rel.id} (${rel.path[0]} → ${rel.path[rel.path.length - 1]}, K1⊕K2 hop messages): ${rel.requests} end-to-end requests, ` +
+      `${rel.keysDelivered} keys identical at both ends, ${rel.keysMismatched} mismatched, PQC fallback ${rel.pqcFallback}${rel.pqcFallback ? ` (${reasons(rel.refusals)})` : ''}; ` +
+      `${rel.deliveredBits.toLocaleString('en-US')} bits delivered, end-to-end ${si(rel.endToEndKeyRateBps, 'bit/s')}; routes ${reasons(rel.routes)}` +
+      `${rel.injectedHopMessages ? `; attacker hop messages ${rel.injectedHopMessages}: accepted ${rel.injectedAccepted}, rejected ${reasons(rel.injectedRejected)}` : ''}`);
+  }
   for (const c of r.classicalAttacks)
     out.push(`\nclassical attack ${c.kind}: ${c.rejected}/${c.attempts} injected frames rejected (${Object.entries(c.reasons).map(([k, n]) => `${k} ×${n}`).join(', ')}), accepted ${c.accepted}, ${c.kind.startsWith('capsule-') ? 'a genuine capsule' : 'the session'} ${c.sessionSurvives ? 'survives' : 'LOST'}${c.failClosed ? `; fail-closed mode closes with ${c.failClosed}` : ''}`);
   if (r.calibration) {
     const c = r.calibration;
     out.push(`\nreal engine (pulse level, ${c.pulses.toLocaleString('en-US')} pulses at ${c.lossDb.toFixed(2)} dB${c.attack ? `, attack ${c.attack}` : ''}): ` +
       `${c.engine.abort ? `refused — ${c.engine.abort}` : `${c.engine.keyBits.toLocaleString('en-US')} secure bits, QBER ${pct(c.engine.qber)}`}` +
-      `${c.engine.eveKnownShare !== null ? `; Eve holds ${pct(c.engine.eveKnownShare)} of the sifted bits` : ''}; model: ${c.model.keyBits.toLocaleString('en-US')} bits, QBER ${pct(c.model.qber)} (${(c.engine.elapsedMs / 1000).toFixed(1)} s)`);
+      `${c.engine.eveKnownShare !== null ? `; Eve holds ${pct(c.engine.eveKnownShare)} of the sifted bits` : ''}; model: ${c.model.refused ? `no key — ${c.model.refused}` : `${c.model.keyBits.toLocaleString('en-US')} ± ${Math.round(c.model.sigmaBits).toLocaleString('en-US')} bits (1σ of the count scatter)`}, QBER ${pct(c.model.qber)} (${(c.engine.elapsedMs / 1000).toFixed(1)} s)`);
   }
   const t = r.totals;
   out.push(`\ntotal: ${t.secureBits.toLocaleString('en-US')} secure bits, ${t.requests} requests (QMK ${t.qmk}, PQC ${t.pqcFallback}), ` +

@@ -3,17 +3,19 @@
  * seeded streams (one per direction, both ends holding the same stream), a trust assessment per
  * node, route selection (src/relay/routes.ts) and the hop-by-hop K1 ⊕ K2 relay (src/relay/node.ts).
  * It also serves as the RelayService behind GET /v1/relay/routes and POST /v1/relay/keys/request.
+ * ScenarioRelayNetwork (below) is the same relay code inside a scenario run (sim/run.ts), with each
+ * link's pool sized by what that link's blocks really distilled.
  */
 import { ChaCha20Drbg } from '../hal/sim/drbg.ts';
 import type { RelayKeyGrant, RelayService } from '../src/agent/relay-api.ts';
-import { bytesToHex, zeroise } from '../src/bytes.ts';
-import { RELAY_REJECT_NAMES, RelayError, RelayReject } from '../src/relay/hop.ts';
+import { bytesToHex, equalBytes, zeroise } from '../src/bytes.ts';
+import { MAC_KEY_BYTES, RELAY_REJECT_NAMES, RelayError, RelayReject, TAG_BYTES } from '../src/relay/hop.ts';
 import type { LinkKeys } from '../src/relay/link-keys.ts';
 import { RelayNode } from '../src/relay/node.ts';
 import { DEFAULT_ROUTE_POLICY, findRoutes, type RelayGraph, type RelayRoute, type RoutePolicy } from '../src/relay/routes.ts';
 
 /** One direction of a link's pool: the sender's and receiver's copies read the same stream. */
-class Stream {
+export class Stream {
   private readonly drbg: ChaCha20Drbg;
   cursor = 0;
   constructor(seed: number, label: string, public remaining: number) {
@@ -140,3 +142,154 @@ export class SimRelayService implements RelayService {
 }
 
 export { RELAY_REJECT_NAMES };
+
+// ── relays inside a scenario run (sim/run.ts) ────────────────────────────────────────────────────
+
+/** What a link's QKD engine has distilled and not yet spent: the run's key store of that link. */
+export interface LinkKeyBudget {
+  /** Bits in the store that may be spent on relaying now (0 while the link does not serve QMK). */
+  available(): number;
+  spend(bits: number): void;
+  /** The link's secure key rate so far, bit/s (route ranking). */
+  rateBps(): number;
+}
+
+/**
+ * A link pool fed by the scenario's link model: its key bytes are a seeded stream both ends share
+ * (standing in for the key the link's blocks distilled), and the number of bits it may hand out is
+ * the link's store, filled by closed blocks and spent here — so a relay can only move the key the
+ * link really made.
+ */
+export class PooledLinkKeys implements LinkKeys {
+  constructor(readonly peer: string, private readonly budget: LinkKeyBudget, private readonly out: Stream, private readonly inbound: Stream) {}
+
+  get keyRateBps(): number {
+    return this.budget.rateBps();
+  }
+
+  take(length: number) {
+    if (this.budget.available() < 8 * length) return undefined;
+    this.budget.spend(8 * length);
+    const keyId = this.out.cursor;
+    return { keyId, key: this.out.read(length)! };
+  }
+
+  claim(keyId: number, length: number) {
+    if (keyId !== this.inbound.cursor) return undefined;
+    return this.inbound.read(length);
+  }
+}
+
+/** Eve on the classical channel between relays: alters hop messages, or replays delivered ones. */
+export type HopAttack = 'relay-forgery' | 'relay-replay';
+
+export interface RelayRequestOutcome {
+  /** The route the key went along (undefined: no eligible route, PQC fallback). */
+  readonly route?: readonly string[];
+  /** Both ends hold a key and it is the same key. */
+  readonly delivered: boolean;
+  /** Both ends hold a key and the keys differ: must never happen. */
+  readonly mismatch: boolean;
+  /** Why the relay refused the request (RelayReject name), when it did. */
+  readonly refused?: string;
+  /** Hop messages sent (genuine ones). */
+  readonly hopMessages: number;
+  /** Attacker messages the relays received, and why each was rejected (none may be accepted). */
+  readonly injected: number;
+  readonly injectedRejected: Readonly<Record<string, number>>;
+  readonly injectedAccepted: number;
+}
+
+/**
+ * The trusted-node relays of a scenario run: a RelayNode (src/relay/node.ts) per node with a
+ * PooledLinkKeys per QKD link, routes chosen by src/relay/routes.ts over the links that can pay for
+ * the hop now, and every end-to-end key moved as real K1 ⊕ K_i hop messages; the run compares the
+ * key the origin holds with the one the destination recovered.
+ */
+export class ScenarioRelayNetwork {
+  private readonly nodes = new Map<string, RelayNode>();
+  private readonly links: Array<{ a: string; b: string; budget: LinkKeyBudget }> = [];
+  private counter = 0;
+  private lastDelivered: { to: string; message: Uint8Array } | undefined;
+
+  constructor(private readonly seed: number, nodeIds: readonly string[], links: ReadonlyArray<{ a: string; b: string; budget: LinkKeyBudget }>) {
+    const ends = new Map<string, LinkKeys[]>(nodeIds.map((id) => [id, []]));
+    for (const l of links) {
+      // Each end holds its own copy of each direction's stream (its own cursor), as two QKD peers do.
+      const ab = () => new Stream(seed, `relay-pool:${l.a}->${l.b}`, Infinity);
+      const ba = () => new Stream(seed, `relay-pool:${l.b}->${l.a}`, Infinity);
+      ends.get(l.a)!.push(new PooledLinkKeys(l.b, l.budget, ab(), ba()));
+      ends.get(l.b)!.push(new PooledLinkKeys(l.a, l.budget, ba(), ab()));
+      this.links.push(l);
+    }
+    for (const [id, ls] of ends) this.nodes.set(id, new RelayNode(id, ls));
+  }
+
+  /** The relay graph now: a link counts only if it can pay one hop of `hopBits` at once. */
+  graph(hopBits: number): RelayGraph {
+    return {
+      nodes: [...this.nodes.keys()].map((id) => ({ id, trust: 1 })),
+      links: this.links.map((l) => ({ a: l.a, b: l.b, keyRateBps: l.budget.available() >= hopBits ? Math.max(1e-9, l.budget.rateBps()) : 0 })),
+    };
+  }
+
+  /** One end-to-end key of `keyBytes` from `from` to `to`, with Eve's `attack` on the hop messages. */
+  request(from: string, to: string, keyBytes: number, attack?: HopAttack): RelayRequestOutcome {
+    const injectedRejected: Record<string, number> = {};
+    let injected = 0;
+    let injectedAccepted = 0;
+    const inject = (node: string, message: Uint8Array) => {
+      injected++;
+      try {
+        const step = this.nodes.get(node)!.receive(message);
+        injectedAccepted++;
+        if (step.kind === 'deliver') zeroise(step.key);
+      } catch (e) {
+        if (!(e instanceof RelayError)) throw e;
+        const name = RELAY_REJECT_NAMES[e.reason];
+        injectedRejected[name] = (injectedRejected[name] ?? 0) + 1;
+      }
+    };
+    // A replay: the last delivered hop message sent again to its receiver.
+    if (attack === 'relay-replay' && this.lastDelivered) inject(this.lastDelivered.to, this.lastDelivered.message);
+    const hopBits = 8 * (keyBytes + MAC_KEY_BYTES);
+    const route = findRoutes(this.graph(hopBits), from, to, DEFAULT_ROUTE_POLICY).find((r) => r.eligible);
+    if (!route) return { delivered: false, mismatch: false, refused: RELAY_REJECT_NAMES[RelayReject.NO_ROUTE], hopMessages: 0, injected, injectedRejected, injectedAccepted };
+    const requestId = new ChaCha20Drbg(this.seed, `relay-run-request:${this.counter++}`).randomBytes(16);
+    let originKey: Uint8Array | undefined;
+    let hopMessages = 0;
+    try {
+      const origin = this.nodes.get(from)!.originate(requestId, route.path, keyBytes);
+      originKey = origin.key;
+      let at = origin.to;
+      let message = origin.message;
+      for (let hop = 0; ; hop++) {
+        hopMessages++;
+        if (attack === 'relay-forgery' && hop === route.hops - 1) {
+          // Eve flips one bit of K1 ⊕ K_n in flight: the ciphertext's last byte sits just before
+          // the tag's key and header (deterministic CBOR: … 0x08 0x50 tag[16]). The tag must catch it.
+          const forged = message.slice();
+          forged[forged.length - TAG_BYTES - 3]! ^= 1;
+          injected++;
+          message = forged;
+        }
+        const step = this.nodes.get(at)!.receive(message);
+        if (step.kind === 'deliver') {
+          const same = equalBytes(originKey, step.key);
+          zeroise(step.key);
+          this.lastDelivered = { to: at, message };
+          return { route: route.path, delivered: same, mismatch: !same, hopMessages, injected, injectedRejected, injectedAccepted: injectedAccepted + (attack === 'relay-forgery' ? 1 : 0) };
+        }
+        at = step.to;
+        message = step.message;
+      }
+    } catch (e) {
+      if (!(e instanceof RelayError)) throw e;
+      const name = RELAY_REJECT_NAMES[e.reason];
+      if (attack === 'relay-forgery') injectedRejected[name] = (injectedRejected[name] ?? 0) + 1;
+      return { route: route.path, delivered: false, mismatch: false, refused: name, hopMessages, injected, injectedRejected, injectedAccepted };
+    } finally {
+      zeroise(originKey);
+    }
+  }
+}

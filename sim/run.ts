@@ -6,27 +6,36 @@
  * budget (fiber, free space, fading, weather, background), the detection counts of the Lo–Ma–Chen
  * channel with the attacks folded in (channel/counts.ts), and feeds them to the same code that
  * flies: the QBER policy state machine (src/policy/link-state.ts) and, when a block closes, the
- * finite-key bound of src/qkd/finite-key.ts (Lim et al. 2014) — the bound the real engine applies
- * to its own counts. Single-link scenarios also run the real pulse-level engine (sim/run-block.ts:
- * decoy BB84, LDPC, Toeplitz, signed transcripts) for a representative block, with the scenario's
- * attack mounted, and report it next to the model (the calibration point).
+ * finite-key bound of src/qkd/finite-key.ts (Lim et al. 2014) with the LDPC leak — what the real
+ * engine computes from its own counts (channel/block-key.ts). Single-link scenarios also run the
+ * real pulse-level engine (sim/run-block.ts: decoy BB84, LDPC, Toeplitz, signed transcripts) for a
+ * representative block, with the scenario's attack mounted, and report it next to the model (the
+ * calibration point, run-calibrate.ts).
  *
  * Per link: a key store fed by closed blocks, a demand of `keyBits` every `everyS` served as QMK
  * from the store while the policy serves QMK, else by the PQC fallback (counted: the fallback
  * ratio); time-to-key for 256 and 512 bits; energy from the power model; contacts and passes.
- * Relays deliver end-to-end keys hop by hop (trusted nodes, K1⊕K2): a request consumes `keyBits`
- * from every hop's store. Seeded throughout: the same seed gives the same numbers.
+ * Relays run the real relay code (src/relay/, via relay-network.ts ScenarioRelayNetwork): each
+ * link's store is its key pool, a route is chosen among the links that can pay a hop, and the key
+ * travels as K1 ⊕ K_i hop messages; a hop spends keyBits + a 256-bit one-time MAC key from its
+ * link's store, and both ends' keys are compared. Seeded throughout: the same seed gives the same
+ * numbers.
  */
+import type { Kernels } from '../hal/kernels.ts';
 import { PhysicsRandom } from '../hal/sim/prng.ts';
-import { binaryEntropy } from '../src/qkd/binary-entropy.ts';
-import { finiteKeyBound } from '../src/qkd/finite-key.ts';
+import { checkDecoySource } from '../src/qkd/decoy.ts';
+import type { SecurityParameters } from '../src/qkd/estimate.ts';
 import { allowsKey, classifyQber, DEFAULT_QBER_THRESHOLDS } from '../src/policy/qber.ts';
 import {
   acceptsBlocks, DEFAULT_LINK_POLICY, INITIAL_LINK_STATE, LINK_STATUS_NAMES, LinkStatus, observeQber, servesQmk, TRANSITION_REASON_NAMES,
   type LinkPolicyConfig, type LinkPolicyState,
 } from '../src/policy/link-state.ts';
-import { isActive, MONITOR_ALARM_NAMES, stepTamper, type AttackSpec, type QuantumAttackKind, QUANTUM_ATTACKS, CLASSICAL_ATTACKS, type ClassicalAttackKind } from './attacks/quantum.ts';
+import {
+  isActive, MONITOR_ALARM_NAMES, stepTamper, type AttackSpec, type QuantumAttackKind, QUANTUM_ATTACKS, CLASSICAL_ATTACKS, RELAY_ATTACKS, type ClassicalAttackKind,
+  type RelayAttackKind,
+} from './attacks/quantum.ts';
 import { runClassicalAttack, type ClassicalAttackResult } from './attacks/classical.ts';
+import { blockKey } from './channel/block-key.ts';
 import { classYields, drawStepCounts, newBlockCounts, type BlockCounts } from './channel/counts.ts';
 import { FadingProcess } from './channel/fading.ts';
 import { fiberLossDb } from './channel/fiber.ts';
@@ -34,6 +43,7 @@ import { freeSpaceLossDb } from './channel/free-space.ts';
 import { clearOfEarth, sunElevationDeg, type Vec3 } from './channel/geometry.ts';
 import { cloudMask } from './channel/weather.ts';
 import { buildNetwork, nodePosition, propagate, type Network, type SimLink } from './network.ts';
+import { ScenarioRelayNetwork } from './relay-network.ts';
 import type { LoadedScenario, Scenario } from './scenario.ts';
 import { calibrate, type Calibration } from './run-calibrate.ts';
 
@@ -46,6 +56,8 @@ export interface RunOptions {
   readonly timelineLinks?: number;
   /** Run the real engine's calibration block (default: when the scenario asks for one). */
   readonly calibrate?: boolean;
+  /** Kernels for the real engine's block (default the TypeScript reference). */
+  readonly kernels?: Kernels;
 }
 
 export interface BlockRecord {
@@ -115,6 +127,8 @@ export interface LinkKpis {
   readonly monitorAlarms: Readonly<Record<string, number>>;
   /** Key produced while an unmonitored attack (blinding, Trojan horse) read it. */
   readonly keyKnownToEveBits: number;
+  /** Store bits spent as trusted-node relay pads and one-time MAC keys. */
+  readonly relayedBits: number;
   readonly finalStatus: string;
 }
 
@@ -137,6 +151,20 @@ export interface RelayResult {
   readonly qmk: number;
   readonly pqcFallback: number;
   readonly deliveredBits: number;
+  /** End-to-end keys both ends hold identically (QMK), and keys that differed (must stay 0). */
+  readonly keysDelivered: number;
+  readonly keysMismatched: number;
+  /** Delivered bits over the run's duration. */
+  readonly endToEndKeyRateBps: number;
+  readonly hopMessages: number;
+  /** Routes taken ("a > b > c") and how often. */
+  readonly routes: Readonly<Record<string, number>>;
+  /** Why requests fell back to PQC (RelayReject names). */
+  readonly refusals: Readonly<Record<string, number>>;
+  /** Attacker hop messages (relay-forgery, relay-replay): injected, accepted (must stay 0), rejected by reason. */
+  readonly injectedHopMessages: number;
+  readonly injectedAccepted: number;
+  readonly injectedRejected: Readonly<Record<string, number>>;
 }
 
 export interface RunResult {
@@ -210,6 +238,8 @@ interface LinkState {
   transitions: TransitionRecord[];
   timeline: TimelinePoint[] | undefined;
   contactLosses: number[];
+  /** Store bits spent as relay pads and MAC keys. */
+  relayedBits: number;
 }
 
 function policyConfig(s: Scenario): LinkPolicyConfig {
@@ -250,7 +280,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions): RunRes
       inContact: false, alarmActive: false, pass: undefined, store: 0, maxStore: 0, produced: 0, discarded: 0, eveBits: 0, signalN: 0, signalM: 0,
       ttk256: null, ttk512: null, nextDemandS: link.spec.demand ? link.spec.demand.everyS : Infinity, requests: 0, qmk: 0, pqc: 0,
       energyJ: 0, contactSteps: 0, refusals: {}, alarms: {}, blocks: [], passes: [], transitions: [],
-      timeline: keepTimeline ? [] : undefined, contactLosses: [],
+      timeline: keepTimeline ? [] : undefined, contactLosses: [], relayedBits: 0,
     };
   });
   const byPair = new Map<string, LinkState>();
@@ -259,18 +289,34 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions): RunRes
     byPair.set(`${st.link.b.id}|${st.link.a.id}`, st);
   }
   const relays = (s.relays ?? []).map((r) => {
-    const hops = r.path.slice(1).map((b, i) => {
-      const st = byPair.get(`${r.path[i]}|${b}`);
-      if (!st) throw new Error(`${loaded.file}: "relays.${r.id}.path" has no link between ${r.path[i]} and ${b}`);
-      return st;
+    r.path.slice(1).forEach((b, i) => {
+      if (!byPair.get(`${r.path[i]}|${b}`)) throw new Error(`${loaded.file}: "relays.${r.id}.path" has no link between ${r.path[i]} and ${b}`);
     });
-    return { spec: r, hops, nextS: r.demand.everyS, requests: 0, qmk: 0, pqc: 0, delivered: 0 };
+    return {
+      spec: r, nextS: r.demand.everyS, requests: 0, qmk: 0, pqc: 0, delivered: 0, keysDelivered: 0, mismatches: 0, hopMessages: 0,
+      refusals: {} as Record<string, number>, routes: {} as Record<string, number>, injected: 0, injectedAccepted: 0, injectedRejected: {} as Record<string, number>,
+    };
   });
+  // The relays run the real relay code (src/relay/): a RelayNode per node, a key pool per link fed
+  // by that link's store (what its blocks distilled), routes from routes.ts, K1 ⊕ K_i hop messages.
+  const relayNet = relays.length ? new ScenarioRelayNetwork(seed, net.nodes.map((n) => n.id), states.map((st) => ({
+    a: st.link.a.id, b: st.link.b.id,
+    budget: {
+      available: () => (servesQmk(st.policy) ? st.store : 0),
+      spend: (bits: number) => { st.store -= bits; st.relayedBits += bits; },
+      rateBps: () => st.produced / Math.max(st.contactSteps * net.stepS, net.stepS),
+    },
+  }))) : undefined;
+  const relayAttacks = (s.attacks ?? []).filter((a) => (RELAY_ATTACKS as readonly string[]).includes(a.kind));
 
   const alwaysW = (s.power?.components ?? []).filter((c) => c.when === 'always').reduce((a, c) => a + c.watts, 0);
   const contactW = (s.power?.components ?? []).filter((c) => c.when === 'contact').reduce((a, c) => a + c.watts, 0);
   const pulsesPerStep = s.source.repetitionRateHz * net.stepS;
   const y0Dark = 2 * s.receiver.darkCountProbability;
+  // The source as its 16/15-bit draws implement it: the bound must use these probabilities (decoy.ts).
+  const decoySource = checkDecoySource({ intensities: [...s.source.intensities], probabilities: [...s.source.probabilities], keyBasisProbability: s.source.keyBasisProbability });
+  const stepSource = { ...s.source, probabilities: decoySource.probabilities, keyBasisProbability: decoySource.keyBasisProbability };
+  const security: SecurityParameters = { epsSec: s.security.epsSec, epsCor: s.security.epsCor, thresholds: policy.thresholds };
   const capacity = (st: LinkState) => st.link.spec.keyStoreBits ?? DEFAULT_STORE_BITS;
 
   const pa: Vec3 = [0, 0, 0];
@@ -293,15 +339,9 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions): RunRes
     else if (st.blockBreach) refused = 'POLICY_SUSPENDED: QBER breach during the block';
     else if (!acceptsBlocks(st.policy)) refused = `POLICY_SUSPENDED: link ${LINK_STATUS_NAMES[st.policy.status]} when the block closed`;
     else {
-      const bound = finiteKeyBound({
-        decoy: { intensities: s.source.intensities, probabilities: s.source.probabilities },
-        keyBasis: { detections: [b[0]!, b[1]!, b[2]!], errors: [b[3]!, b[4]!, b[5]!] },
-        testBasis: { detections: [b[6]!, b[7]!, b[8]!], errors: [b[9]!, b[10]!, b[11]!] },
-        leakedBits: nX ? s.receiver.reconciliationEfficiency * nX * binaryEntropy(Math.min(0.5, qber)) : 0,
-        epsSec: s.security.epsSec, epsCor: s.security.epsCor,
-      });
-      keyBits = bound.length;
-      if (!keyBits) refused = `NO_SECRET_KEY: ${bound.reason ?? 'no key'}`;
+      const k = blockKey(b, decoySource, security, s.receiver.reconciliationEfficiency);
+      keyBits = k.keyBits;
+      refused = k.refused;
     }
     const rec: BlockRecord = { startS: st.blockStartS, endS, pulses: st.blockPulses, meanLossDb: st.blockLossSum / Math.max(1, st.blockSteps), qber, keyBits, ...(refused ? { refused } : {}) };
     st.blocks.push(rec);
@@ -399,7 +439,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions): RunRes
           st.blockTimelineFrom = st.timeline ? st.timeline.length : 0;
         }
         const y = classYields(lossDb, y0Dark + background, s.source, s.receiver, tamper.tamper);
-        const [n, m] = drawStepCounts(st.random, st.block, pulsesPerStep, y, s.source);
+        const [n, m] = drawStepCounts(st.random, st.block, pulsesPerStep, y, stepSource);
         st.blockPulses += pulsesPerStep;
         st.blockLossSum += lossDb;
         st.blockSteps++;
@@ -456,11 +496,22 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions): RunRes
       r.nextS += r.spec.demand.everyS;
       r.requests++;
       const bits = r.spec.demand.keyBits;
-      if (r.hops.every((h) => servesQmk(h.policy) && h.store >= bits)) {
-        for (const h of r.hops) h.store -= bits;
+      const attack = relayAttacks.find((a) => tS >= (a.startS ?? 0) && tS < (a.endS ?? Infinity))?.kind as RelayAttackKind | undefined;
+      const o = relayNet!.request(r.spec.path[0]!, r.spec.path[r.spec.path.length - 1]!, bits / 8, attack);
+      r.hopMessages += o.hopMessages;
+      r.injected += o.injected;
+      r.injectedAccepted += o.injectedAccepted;
+      for (const [k, n] of Object.entries(o.injectedRejected)) r.injectedRejected[k] = (r.injectedRejected[k] ?? 0) + n;
+      if (o.route) r.routes[o.route.join(' > ')] = (r.routes[o.route.join(' > ')] ?? 0) + 1;
+      if (o.mismatch) r.mismatches++;
+      if (o.delivered) {
         r.qmk++;
+        r.keysDelivered++;
         r.delivered += bits;
-      } else r.pqc++;
+      } else {
+        r.pqc++;
+        if (o.refused) r.refusals[o.refused] = (r.refusals[o.refused] ?? 0) + 1;
+      }
     }
     if (options.onProgress && i % progressEvery === 0) options.onProgress(i, net.steps);
   }
@@ -481,7 +532,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions): RunRes
     const ch = st.link.channel;
     const attack = st.attacks[0];
     calibration = calibrate(s, seed, lossDb, ch.kind === 'free-space' ? ch.backgroundNightYield : 0,
-      attack ? { kind: attack.kind as QuantumAttackKind, ...(attack.fraction !== undefined ? { fraction: attack.fraction } : {}), ...(attack.jamYield !== undefined ? { jamYield: attack.jamYield } : {}) } : undefined, cm, st.link.id);
+      attack ? { kind: attack.kind as QuantumAttackKind, ...(attack.fraction !== undefined ? { fraction: attack.fraction } : {}), ...(attack.jamYield !== undefined ? { jamYield: attack.jamYield } : {}) } : undefined, cm, st.link.id, options.kernels);
   }
   const tCal = performance.now();
   const classicalAttacks = (s.attacks ?? []).filter((a) => (CLASSICAL_ATTACKS as readonly string[]).includes(a.kind))
@@ -497,7 +548,11 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions): RunRes
   return {
     scenario: s.name, ...(s.description ? { description: s.description } : {}), file: loaded.file, scenarioHash: loaded.hash, seed,
     start: new Date(net.startMs).toISOString(), durationS: endS, stepS: net.stepS, steps: net.steps, nodes: net.nodes.length,
-    links, relays: relays.map((r) => ({ id: r.spec.id, path: r.spec.path, requests: r.requests, qmk: r.qmk, pqcFallback: r.pqc, deliveredBits: r.delivered })),
+    links, relays: relays.map((r) => ({
+      id: r.spec.id, path: r.spec.path, requests: r.requests, qmk: r.qmk, pqcFallback: r.pqc, deliveredBits: r.delivered,
+      keysDelivered: r.keysDelivered, keysMismatched: r.mismatches, endToEndKeyRateBps: r.delivered / endS, hopMessages: r.hopMessages,
+      routes: r.routes, refusals: r.refusals, injectedHopMessages: r.injected, injectedAccepted: r.injectedAccepted, injectedRejected: r.injectedRejected,
+    })),
     classicalAttacks, ...(calibration ? { calibration } : {}),
     totals: {
       secureBits, requests: qmk + pqc, qmk, pqcFallback: pqc, fallbackRatio: qmk ? pqc / qmk : null, energyJ,
@@ -523,7 +578,7 @@ function linkResult(st: LinkState, durationS: number, capacity: number, stepS: n
       energyJ: st.energyJ, energyPerSecureBitJ: st.produced ? st.energyJ / st.produced : null,
       storeBits: st.store, storeCapacityBits: capacity, storeMaxFill: st.maxStore / capacity, discardedBits: st.discarded,
       blocks: st.blocks.length, refusedBlocks: st.blocks.filter((b) => b.refused).length, refusals: st.refusals, monitorAlarms: st.alarms,
-      keyKnownToEveBits: st.eveBits, finalStatus: LINK_STATUS_NAMES[st.policy.status],
+      keyKnownToEveBits: st.eveBits, relayedBits: st.relayedBits, finalStatus: LINK_STATUS_NAMES[st.policy.status],
     },
     passes: l.channel.kind === 'free-space' ? st.passes : [], blocks: st.blocks, transitions: st.transitions, ...(st.timeline ? { timeline: st.timeline } : {}),
   };

@@ -61,6 +61,9 @@ test('bad input table: unknown fields, impossible physics, bad references', () =
   refused((s) => { s.source.intensities = [0.1, 0.5, 0]; }, ScenarioReject.OUT_OF_RANGE, 'source.intensities');
   refused((s) => { s.durationS = 'long'; }, ScenarioReject.BAD_TYPE, 'durationS');
   refused((s) => { s.attacks = [{ kind: 'quantum-hacking' }]; }, ScenarioReject.OUT_OF_RANGE, 'attacks[0].kind');
+  // a relay hop message carries 16..64 whole bytes of key
+  refused((s) => { s.relays = [{ id: 'r', path: ['micius', 'xinglong', 'micius'], demand: { keyBits: 100, everyS: 10 } }]; }, ScenarioReject.OUT_OF_RANGE, 'relays[0].demand.keyBits');
+  refused((s) => { s.receiver.reconciliationEfficiency = 0.9; }, ScenarioReject.OUT_OF_RANGE, 'receiver.reconciliationEfficiency');
   refused((s) => { s.nodes[1].station = 'atlantis'; }, ScenarioReject.BAD_REFERENCE, 'nodes[1]', /atlantis/);
   refused((s) => { s.nodes[0].name = 'NOPE'; }, ScenarioReject.BAD_REFERENCE, 'nodes[0].name');
 });

@@ -20,9 +20,12 @@ import { NO_TAMPER, type ChannelTamper } from '../channel/counts.ts';
 
 export const QUANTUM_ATTACKS = ['intercept-resend', 'photon-number-splitting', 'detector-blinding', 'trojan-horse', 'jamming'] as const;
 export const CLASSICAL_ATTACKS = ['qsp-replay', 'qsp-forgery', 'qsp-delay', 'capsule-replay', 'capsule-forgery', 'capsule-delay'] as const;
+/** Against the trusted-node relay hop messages (sim/relay-network.ts): altered or replayed hops. */
+export const RELAY_ATTACKS = ['relay-forgery', 'relay-replay'] as const;
+export type RelayAttackKind = (typeof RELAY_ATTACKS)[number];
 export type QuantumAttackKind = (typeof QUANTUM_ATTACKS)[number];
 export type ClassicalAttackKind = (typeof CLASSICAL_ATTACKS)[number];
-export type AttackKind = QuantumAttackKind | ClassicalAttackKind;
+export type AttackKind = QuantumAttackKind | ClassicalAttackKind | RelayAttackKind;
 
 export interface AttackSpec {
   readonly kind: AttackKind;

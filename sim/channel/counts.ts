@@ -5,8 +5,11 @@
  *   η = η_Bob·10^(−loss/10),  Q_k = Y0 + 1 − e^{−ημ_k},  E_k·Q_k = Y0/2 + e_d(1 − e^{−ημ_k})
  *
  * with the channel tampering of attacks.ts folded in (intercept-resend errors, photon-number
- * splitting yields, jamming light). Counts are split by basis (both pick the key basis X with
- * probability q_X: q_X² of the pulses give key-basis detections, (1 − q_X)² test-basis ones) and
+ * splitting yields, jamming light). Counts are split by basis: Alice prepares the key basis X with
+ * probability q_X, Bob's receiver picks its basis passively with a 50:50 beam splitter (as the
+ * simulated photonics, hal/sim/photonics.ts, and passive-basis hardware do), so q_X/2 of the pulses
+ * give key-basis detections and (1 − q_X)/2 test-basis ones — not q_X² and (1 − q_X)², which
+ * assume an active, biased choice at Bob and were what made the model and the engine disagree. They are
  * drawn with Poisson/binomial noise from a seeded generator, so a run is reproducible and its
  * QBER readings scatter as real ones do. A block's accumulated counts feed the finite-key bound
  * of src/qkd/finite-key.ts (Lim et al. 2014) exactly as the pulse-level engine's do.
@@ -26,8 +29,11 @@ export interface ReceiverSpec {
   /** Per detector, per slot. */
   readonly darkCountProbability: number;
   readonly misalignment: number;
-  /** f ≥ 1 of λ_EC = f·n_X·h(E_X). */
-  readonly reconciliationEfficiency: number;
+  /**
+   * f ≥ 1 of λ_EC = f·n_X·h(E_X), a what-if for a reconciler other than ours; absent (the default)
+   * models what the engine's LDPC reconciler really leaks (block-key.ts).
+   */
+  readonly reconciliationEfficiency?: number;
 }
 
 /** What attacks do to the quantum channel in one step (attacks.ts builds it). */
@@ -131,9 +137,31 @@ export function binomialSample(random: PhysicsRandom, n: number, p: number): num
 }
 
 /** Adds one step's drawn counts (`pulses` sent) to `block`; returns the signal class's key-basis (detections, errors). */
-export function drawStepCounts(random: PhysicsRandom, block: BlockCounts, pulses: number, y: ClassYields, source: SourceSpec): [number, number] {
+/** Bob's passive basis choice: the share of his detections measured in the key basis. */
+export const BOB_KEY_BASIS_SHARE = 0.5;
+
+/** Shares of all pulses whose sifted detections land in the key and in the test basis. */
+export function basisShares(source: SourceSpec): [number, number] {
   const qX = source.keyBasisProbability;
-  const shares = [qX * qX, (1 - qX) * (1 - qX)];
+  return [qX * BOB_KEY_BASIS_SHARE, (1 - qX) * (1 - BOB_KEY_BASIS_SHARE)];
+}
+
+/** The mean counts of `pulses` pulses (the no-noise block the key-rate model evaluates). */
+export function expectedBlockCounts(pulses: number, y: ClassYields, source: SourceSpec): BlockCounts {
+  const block = newBlockCounts();
+  const shares = basisShares(source);
+  for (let b = 0; b < 2; b++) {
+    for (let k = 0; k < 3; k++) {
+      const n = pulses * shares[b]! * source.probabilities[k]!;
+      block[6 * b + k] = n * y.gain[k]!;
+      block[6 * b + 3 + k] = n * y.errors[k]!;
+    }
+  }
+  return block;
+}
+
+export function drawStepCounts(random: PhysicsRandom, block: BlockCounts, pulses: number, y: ClassYields, source: SourceSpec): [number, number] {
+  const shares = basisShares(source);
   let signalN = 0;
   let signalM = 0;
   for (let b = 0; b < 2; b++) {

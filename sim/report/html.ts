@@ -2,12 +2,16 @@
  * The HTML report: KPI tables and plots made with vega-lite, compiled and rendered to SVG in Node
  * (vega's headless View, renderer 'none'), so producing it needs no browser. Plots: key rate and
  * QBER vs time, key rate vs channel loss against the analytic models of src/qkd/keyrate.ts,
- * elevation vs time for passes, and the policy state timeline. A small page-side check writes
+ * elevation vs time for passes, the policy state timeline, and — when contact windows are short
+ * against the run (a 24 h run with 5-minute passes) — each window zoomed: key rate, QBER, elevation
+ * and policy state against seconds into the pass. A small page-side check writes
  * any script error into the page (the report test reads it back from headless Chromium).
  */
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import { decoyKeyRate, finiteKeyRate, gllpKeyRate, vacuumWeakKeyRate, type KeyRateParams } from '../../src/qkd/keyrate.ts';
+import { ldpcEfficiency } from '../channel/block-key.ts';
+import { basisShares } from '../channel/counts.ts';
 import { kpiRows } from '../kpi.ts';
 import type { LinkResult, RunResult } from '../run.ts';
 import type { Scenario } from '../scenario.ts';
@@ -47,7 +51,10 @@ function rateVsLoss(l: LinkResult, s: Scenario): Spec {
   const rx = s.receiver;
   const params: Partial<KeyRateParams> = {
     attenuationDbPerKm: 1, bobEfficiency: rx.detectorEfficiency, misalignment: rx.misalignment,
-    darkYield: 2 * rx.darkCountProbability, reconciliationEfficiency: rx.reconciliationEfficiency, siftFactor: 0.5,
+    // f: the scenario's what-if, else what our LDPC plan leaks at the misalignment QBER; q: Alice's
+    // key-basis share times Bob's passive 1/2 (channel/counts.ts), as the simulated blocks have it.
+    darkYield: 2 * rx.darkCountProbability, reconciliationEfficiency: rx.reconciliationEfficiency ?? ldpcEfficiency(Math.max(0.001, rx.misalignment)),
+    siftFactor: basisShares(s.source)[0],
   };
   const mu = s.source.intensities[0];
   const blocks = l.blocks.filter((b) => b.pulses > 0);
@@ -92,6 +99,76 @@ function elevationVsTime(l: LinkResult): Spec {
   };
 }
 
+/** Contact windows of a link (its passes; for links without passes, none): [start, end) in s. */
+function contactWindows(l: LinkResult): Array<{ startS: number; endS: number; label: string }> {
+  return l.passes.map((p, i) => ({
+    startS: p.startS, endS: p.endS,
+    label: `${l.id} · pass ${i + 1}: ${hms(p.startS)}–${hms(p.endS)} (${p.endS - p.startS} s), max elevation ${p.maxElevationDeg.toFixed(1)}°, ${p.keyBits.toLocaleString('en-US')} bits`,
+  }));
+}
+
+const hms = (t: number) => `${String(Math.floor(t / 3600)).padStart(2, '0')}:${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(t % 60)).padStart(2, '0')}`;
+
+/** Windows worth zooming: short against the run (together under a quarter of it). */
+export function zoomWindows(l: LinkResult, durationS: number): Array<{ startS: number; endS: number; label: string }> {
+  const w = contactWindows(l);
+  const inContact = w.reduce((a, x) => a + (x.endS - x.startS), 0);
+  return l.timeline && w.length && inContact < durationS / 4 ? w : [];
+}
+
+export const MAX_ZOOM_WINDOWS = 8;
+const ZOOM_MARGIN_S = 30;
+
+/**
+ * One row per contact window, zoomed to it (± 30 s): secure key rate, QBER, elevation and the
+ * policy state, each against seconds into the window — on a 24 h run a 5-minute pass is 0.3 % of
+ * the overview's width, here it fills a panel.
+ */
+function windowZoom(l: LinkResult, windows: ReadonlyArray<{ startS: number; endS: number; label: string }>): Spec {
+  const timeline = l.timeline ?? [];
+  const rows = windows.slice(0, MAX_ZOOM_WINDOWS).map((w) => {
+    const from = w.startS - ZOOM_MARGIN_S;
+    const to = w.endS + ZOOM_MARGIN_S;
+    const pts = timeline.filter((t) => t.tS >= from && t.tS <= to);
+    const x = { field: 't', type: 'quantitative', title: 's into the pass', scale: { domain: [-ZOOM_MARGIN_S, w.endS - w.startS + ZOOM_MARGIN_S], nice: false } };
+    const line = (title: string, values: Array<{ t: number; v: number }>) => ({
+      width: 170, height: 90, title: { text: title, fontSize: 11 }, data: { values }, mark: { type: 'line', interpolate: 'step-after', clip: true },
+      encoding: { x, y: { field: 'v', type: 'quantitative', title: null } },
+    });
+    const state: Array<{ t: number; t2: number; status: string }> = [];
+    for (let k = 0; k < pts.length; k++) {
+      const p = pts[k]!;
+      if (!p.contact) continue;
+      const next = pts[k + 1]?.tS ?? p.tS + 1;
+      const last = state[state.length - 1];
+      if (last && last.status === p.status && last.t2 === p.tS - w.startS) last.t2 = next - w.startS;
+      else state.push({ t: p.tS - w.startS, t2: next - w.startS, status: p.status });
+    }
+    return {
+      title: { text: w.label, anchor: 'start', fontSize: 12 },
+      hconcat: [
+        line('secure key rate (bit/s)', pts.filter((t) => t.contact).map((t) => ({ t: t.tS - w.startS, v: t.rateBps }))),
+        line('QBER (%)', pts.filter((t) => t.qber !== null).map((t) => ({ t: t.tS - w.startS, v: 100 * t.qber! }))),
+        line('elevation (°)', pts.filter((t) => t.contact && Number.isFinite(t.elevationDeg)).map((t) => ({ t: t.tS - w.startS, v: t.elevationDeg }))),
+        {
+          width: 120, height: 90, title: { text: 'policy state', fontSize: 11 }, data: { values: state }, mark: { type: 'bar', clip: true },
+          encoding: {
+            x, x2: { field: 't2' },
+            color: { field: 'status', type: 'nominal', legend: null, scale: { domain: ['UP', 'SUSPENDED', 'DEGRADED'], range: ['#4c9a2a', '#e0a526', '#c0392b'] } },
+            tooltip: { field: 'status', type: 'nominal' },
+          },
+        },
+      ],
+    };
+  });
+  const more = windows.length - rows.length;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `${l.id}: each contact window zoomed${more > 0 ? ` (first ${rows.length} of ${windows.length}; all in results.json)` : ''}`,
+    vconcat: rows, spacing: 18,
+  };
+}
+
 function stateTimeline(r: RunResult): Spec {
   const rows: Array<{ link: string; status: string; from: number; to: number }> = [];
   for (const l of r.links.slice(0, 24)) {
@@ -122,6 +199,10 @@ export async function renderReport(r: RunResult, s: Scenario, kpiText: string): 
   for (const l of detailed) {
     figures.push([`rate-qber-${l.id}`, rateQberVsTime(l)]);
     if (l.passes.length) figures.push([`elevation-${l.id}`, elevationVsTime(l)]);
+  }
+  for (const l of detailed.slice(0, 2)) {
+    const windows = zoomWindows(l, r.durationS);
+    if (windows.length) figures.push([`zoom-${l.id}`, windowZoom(l, windows)]);
   }
   const withBlocks = [...r.links].sort((a, b) => b.kpis.secureBits - a.kpis.secureBits)[0];
   if (withBlocks) figures.push([`rate-vs-loss-${withBlocks.id}`, rateVsLoss(withBlocks, s)]);
