@@ -14,18 +14,47 @@ import type { LinkKeys } from '../src/relay/link-keys.ts';
 import { RelayNode } from '../src/relay/node.ts';
 import { DEFAULT_ROUTE_POLICY, findRoutes, type RelayGraph, type RelayRoute, type RoutePolicy } from '../src/relay/routes.ts';
 
-/** One direction of a link's pool: the sender's and receiver's copies read the same stream. */
+/**
+ * One direction of a link's pool: the sender's and receiver's copies read the same stream. The
+ * receiver may look ahead (to verify a hop message's tag before consuming); bytes skipped over are
+ * zeroised and never handed out.
+ */
 export class Stream {
   private readonly drbg: ChaCha20Drbg;
+  /** Bytes drawn past the cursor by a look-ahead. */
+  private ahead = new Uint8Array(0);
   cursor = 0;
   constructor(seed: number, label: string, public remaining: number) {
     this.drbg = new ChaCha20Drbg(seed, label);
   }
   read(n: number): Uint8Array | undefined {
-    if (n > this.remaining) return undefined;
-    this.remaining -= n;
-    this.cursor += n;
-    return this.drbg.randomBytes(n);
+    const out = this.peek(this.cursor, n);
+    if (out) this.consume(this.cursor + n);
+    return out;
+  }
+  /** A copy of the n bytes at offset `at`, not consumed; undefined before the cursor or past the end. */
+  peek(at: number, n: number): Uint8Array | undefined {
+    if (!Number.isSafeInteger(at) || at < this.cursor || n < 0 || at - this.cursor + n > this.remaining) return undefined;
+    const need = at - this.cursor + n;
+    if (this.ahead.length < need) {
+      const grown = new Uint8Array(need);
+      grown.set(this.ahead);
+      grown.set(this.drbg.randomBytes(need - this.ahead.length), this.ahead.length);
+      this.ahead.fill(0);
+      this.ahead = grown;
+    }
+    return this.ahead.slice(at - this.cursor, need);
+  }
+  /** Consumes every byte before offset `end` (skipped ones are zeroised). */
+  consume(end: number): void {
+    const k = end - this.cursor;
+    if (k <= 0 || k > this.remaining) return;
+    if (k > this.ahead.length) this.drbg.randomBytes(k - this.ahead.length).fill(0);
+    const rest = this.ahead.slice(Math.min(k, this.ahead.length));
+    this.ahead.fill(0);
+    this.ahead = rest;
+    this.cursor = end;
+    this.remaining -= k;
   }
 }
 
@@ -38,9 +67,12 @@ export class SimLinkKeys implements LinkKeys {
     return key ? { keyId, key } : undefined;
   }
 
-  claim(keyId: number, length: number) {
-    if (keyId !== this.inbound.cursor) return undefined;
-    return this.inbound.read(length);
+  peek(keyId: number, length: number) {
+    return this.inbound.peek(keyId, length);
+  }
+
+  consume(keyId: number, length: number) {
+    this.inbound.consume(keyId + length);
   }
 }
 
@@ -174,9 +206,12 @@ export class PooledLinkKeys implements LinkKeys {
     return { keyId, key: this.out.read(length)! };
   }
 
-  claim(keyId: number, length: number) {
-    if (keyId !== this.inbound.cursor) return undefined;
-    return this.inbound.read(length);
+  peek(keyId: number, length: number) {
+    return this.inbound.peek(keyId, length);
+  }
+
+  consume(keyId: number, length: number) {
+    this.inbound.consume(keyId + length);
   }
 }
 

@@ -16,7 +16,7 @@ import { attachRelay } from '../src/agent/relay-api.ts';
 import { base64Decode } from '../src/base64.ts';
 import { bytesToHex } from '../src/bytes.ts';
 import { encodeCbor } from '../src/capsule/cbor.ts';
-import { RelayError, RelayReject, RELAY_REJECT_NAMES } from '../src/relay/hop.ts';
+import { decodeRelayHop, encodeRelayHop, RelayError, RelayReject, RELAY_REJECT_NAMES } from '../src/relay/hop.ts';
 import { findRoutes, type RelayGraph } from '../src/relay/routes.ts';
 import { RelayNetwork, SimRelayService } from '../sim/relay-network.ts';
 import { openApiDocument } from '../src/agent/openapi.ts';
@@ -136,6 +136,25 @@ test('attacks on the hop channel: each refused with its typed reason', () => {
   tiny.relay('site-a', 'site-b', 32);
   refusedWith(RelayReject.KEY_UNAVAILABLE, () => tiny.relay('site-a', 'site-b', 32));
   assert.ok(tiny.nodes.get('relay-2')!.events.some((e) => e.kind === 'refused' && e.reason === 'KEY_UNAVAILABLE'));
+});
+
+test('a lost hop message does not put a link out of step for good; a forged offset consumes nothing', () => {
+  const net = new RelayNetwork({ graph: chainGraph(5), seed: 5 });
+  // a first request whose hop message is lost on the way to relay-1
+  net.nodes.get('site-a')!.originate(new Uint8Array(16).fill(1), CHAIN, 32);
+  const o = net.relay('site-a', 'site-b', 32);
+  assert.is(bytesToHex(o.destinationKey), bytesToHex(o.originKey), 'the next key goes through; the lost one’s bytes were skipped');
+  // a forged message naming an offset far ahead: its tag cannot verify, and no pool byte moves
+  const genuine = decodeRelayHop(net.nodes.get('site-a')!.originate(new Uint8Array(16).fill(2), CHAIN, 32).message);
+  const { tag: _tag, ...fields } = genuine;
+  const forged = encodeRelayHop({ ...fields, keyId: genuine.keyId + 100_000 }, new Uint8Array(32));
+  refusedWith(RelayReject.BAD_TAG, () => net.nodes.get('relay-1')!.receive(forged));
+  const again = net.relay('site-a', 'site-b', 32);
+  assert.is(bytesToHex(again.destinationKey), bytesToHex(again.originKey), 'still in step after the forgery');
+  // the error message names its reason once
+  const err = (() => { try { net.nodes.get('relay-1')!.receive(new Uint8Array([0xa1, 1, 2])); } catch (e) { return e as Error; } return undefined; })();
+  assert.ok(err instanceof RelayError);
+  assert.is(err.message.split('relay rejected').length, 2, err.message);
 });
 
 test('API: GET /v1/relay/routes and POST /v1/relay/keys/request', () => {

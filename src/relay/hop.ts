@@ -43,7 +43,7 @@ export type RelayReject = (typeof RelayReject)[keyof typeof RelayReject];
 export const RELAY_REJECT_NAMES = enumNames(RelayReject);
 
 export class RelayError extends Error {
-  constructor(readonly reason: RelayReject, detail: string) {
+  constructor(readonly reason: RelayReject, readonly detail: string) {
     super(`relay rejected (${RELAY_REJECT_NAMES[reason]}): ${detail}`);
     this.name = 'RelayError';
   }

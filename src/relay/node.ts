@@ -73,7 +73,7 @@ export class RelayNode {
     try {
       h = decodeRelayHop(bytes);
     } catch (e) {
-      if (e instanceof RelayError) this.fail(e.reason, e.message);
+      if (e instanceof RelayError) this.fail(e.reason, e.detail);
       throw e;
     }
     const rid = hex(h.requestId);
@@ -81,10 +81,12 @@ export class RelayNode {
     if (h.route[at] !== this.id) this.fail(RelayReject.NOT_ON_ROUTE, `hop ${h.hop} is not addressed to ${this.id}`, rid, h.hop);
     const prev = h.route[h.hop]!;
     const link = this.links.get(prev) ?? this.fail(RelayReject.UNKNOWN_LINK, `no link from ${prev}`, rid, h.hop);
-    const pad = link.claim(h.keyId, h.keyBytes + MAC_KEY_BYTES) ?? this.fail(RelayReject.KEY_UNAVAILABLE, `key ${h.keyId} from ${prev} is not available`, rid, h.hop);
+    const pad = link.peek(h.keyId, h.keyBytes + MAC_KEY_BYTES) ?? this.fail(RelayReject.KEY_UNAVAILABLE, `key ${h.keyId} from ${prev} is not available`, rid, h.hop);
     let key: Uint8Array | undefined;
     try {
+      // the tag first: a forged message must not consume (or skip) a byte of the pool
       if (!relayTagValid(h, pad.subarray(h.keyBytes))) this.fail(RelayReject.BAD_TAG, `tag from ${prev} does not verify`, rid, h.hop);
+      link.consume(h.keyId, h.keyBytes + MAC_KEY_BYTES);
       key = h.hop === 0 ? pad.slice(0, h.keyBytes) : h.ciphertext.map((c, i) => c ^ pad[i]!);
       if (at === h.route.length - 1) {
         this.events.push({ kind: 'delivered', requestId: rid, hop: at });
