@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { binaryEntropy } from '../src/qkd/binary-entropy.ts';
 import {
-  asymptoticBb84Rate, channelObservables, decoyKeyRate, FINITE_KEY_DEFAULTS, finiteKeyAnalysis, finiteKeyRate, gg02KeyRate,
+  asymptoticBb84Rate, channelObservables, decoyKeyRate, FINITE_KEY_DEFAULTS, finiteKeyAnalysis, finiteKeyExpectation, finiteKeyRate, gg02KeyRate,
   gllpKeyRate, GYS_PARAMS, maxDistanceKm, maximiseOverMu, optimalMu, vacuumWeakKeyRate, type Gg02Params,
 } from '../src/qkd/keyrate.ts';
 import { ROOT } from './xs/harness.ts';
@@ -278,6 +278,16 @@ test('CLI: flags override parameters; bad flags exit 2 naming the flag', () => {
     assert.is(r.status, 2, `${args.join(' ')} exited ${r.status}`);
     assert.ok(r.stderr.includes(flag), r.stderr);
   }
+});
+
+test('finite-key expectation: a passive 50:50 receiver sifts q_X/2 into the key basis, not q_X²', () => {
+  const sum = (c: readonly number[]) => c[0]! + c[1]! + c[2]!;
+  const both = finiteKeyExpectation(0.5, 10, { pulses: 1e9, keyBasisProbability: 0.6 });
+  const passive = finiteKeyExpectation(0.5, 10, { pulses: 1e9, keyBasisProbability: 0.6, receiverKeyBasisProbability: 0.5 });
+  const ratio = (a: number, b: number) => Math.abs(a / b);
+  assert.ok(Math.abs(ratio(sum(passive.keyBasis.detections), sum(both.keyBasis.detections)) - 0.3 / 0.36) < 1e-4);
+  assert.ok(Math.abs(ratio(sum(passive.testBasis.detections), sum(both.testBasis.detections)) - 0.2 / 0.16) < 1e-4);
+  throwsNaming(() => finiteKeyExpectation(0.5, 10, { pulses: 1e9, receiverKeyBasisProbability: 1.5 }), RangeError, /"options\.receiverKeyBasisProbability"/);
 });
 
 test.run();

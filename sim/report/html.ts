@@ -68,7 +68,8 @@ function rateVsLoss(l: LinkResult, s: Scenario): Spec {
     curves.push({
       lossDb: dB, model: `finite key, N = ${s.security.blockPulses.toExponential(0)} (Lim et al.)`,
       rate: pos(finiteKeyRate(mu, dB, {
-        pulses: s.security.blockPulses, keyBasisProbability: s.source.keyBasisProbability, decoyIntensities: [s.source.intensities[1], s.source.intensities[2]],
+        // Bob's receiver is passive 50:50 (as the simulated photonics and the engine)
+        pulses: s.security.blockPulses, keyBasisProbability: s.source.keyBasisProbability, receiverKeyBasisProbability: 0.5, decoyIntensities: [s.source.intensities[1], s.source.intensities[2]],
         probabilities: [...s.source.probabilities] as [number, number, number], epsSec: s.security.epsSec, epsCor: s.security.epsCor,
       }, params)),
     });

@@ -188,8 +188,13 @@ export function vacuumWeakKeyRate(mu: number, distanceKm: number, params?: Parti
 export interface FiniteKeyRateOptions {
   /** N, pulses sent. */
   readonly pulses: number;
-  /** q_X, how often each party picks the key basis. */
+  /** q_X, how often Alice (and, unless the next option says otherwise, Bob) picks the key basis. */
   readonly keyBasisProbability: number;
+  /**
+   * Bob's key-basis probability when it differs from Alice's: 0.5 for a passive 50:50 receiver
+   * (hal/sim photonics), where the paper's symmetric choice would over-count key-basis sifting.
+   */
+  readonly receiverKeyBasisProbability?: number;
   /** μ2, μ3: weak decoy and vacuum (or weakest) decoy. */
   readonly decoyIntensities: readonly [number, number];
   /** p1, p2, p3. */
@@ -210,7 +215,7 @@ export const FINITE_KEY_DEFAULTS: Omit<FiniteKeyRateOptions, 'pulses'> = Object.
   epsCor: 1e-15,
 });
 
-const FINITE_KEYS = ['pulses', ...Object.keys(FINITE_KEY_DEFAULTS)];
+const FINITE_KEYS = ['pulses', 'receiverKeyBasisProbability', ...Object.keys(FINITE_KEY_DEFAULTS)];
 
 /**
  * The counts N pulses would produce on average (rounded to whole detections), ready for
@@ -225,6 +230,7 @@ export function finiteKeyExpectation(
   const o = { ...FINITE_KEY_DEFAULTS, ...checkObject('options', options, FINITE_KEYS) } as FiniteKeyRateOptions;
   const pulses = checkInteger('options.pulses', o.pulses, 1);
   const qX = checkNumber('options.keyBasisProbability', o.keyBasisProbability, 0, 1);
+  const bX = o.receiverKeyBasisProbability === undefined ? qX : checkNumber('options.receiverKeyBasisProbability', o.receiverKeyBasisProbability, 0, 1);
   const p = resolveParams(params);
   const decoyIntensities = o.decoyIntensities as unknown;
   if (!Array.isArray(decoyIntensities) || decoyIntensities.length !== 2)
@@ -236,8 +242,8 @@ export function finiteKeyExpectation(
   const stats = intensities.map((m) => observe(m, eta, p));
   const counts = (fraction: number, errors: boolean) =>
     stats.map((s, k) => Math.round(pulses * probabilities[k]! * fraction * s.gain * (errors ? s.qber : 1))) as unknown as [number, number, number];
-  const keyBasis = { detections: counts(qX * qX, false), errors: counts(qX * qX, true) };
-  const testBasis = { detections: counts((1 - qX) * (1 - qX), false), errors: counts((1 - qX) * (1 - qX), true) };
+  const keyBasis = { detections: counts(qX * bX, false), errors: counts(qX * bX, true) };
+  const testBasis = { detections: counts((1 - qX) * (1 - bX), false), errors: counts((1 - qX) * (1 - bX), true) };
   const nX = keyBasis.detections[0] + keyBasis.detections[1] + keyBasis.detections[2];
   const mX = keyBasis.errors[0] + keyBasis.errors[1] + keyBasis.errors[2];
   const leakedBits = nX ? p.reconciliationEfficiency * nX * binaryEntropy(mX / nX) : 0;
