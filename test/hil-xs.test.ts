@@ -5,8 +5,12 @@
  * to the rig emulator (sim/rig/main.ts) in another process, over UDP on loopback and over a socat
  * pseudo-terminal pair. A clean rig completes a key session (both parties hold the same key); a rig
  * that drops, delays and corrupts frames fails the block in flight closed with the typed fault
- * (CRC), and the session re-syncs and ends in key. The XS heap figures it prints are guarded
- * with generous bounds (the figures themselves: npm run bench:heap).
+ * (CRC), and the session re-syncs and ends in key. Each kind of bad rig input (garbage, another
+ * version, a CRC failure, a timestamp out of range, an unhealthy report, silence) runs the table
+ * of test/hil-e2e.test.ts with the bridge in XS and no QKD block (sim/rig/hil-bad.xs.ts): the
+ * typed fault, unhealthy with its reason, no detections and no train while unhealthy, healthy
+ * again only after a clean re-sync. The XS heap figures it prints are guarded with generous
+ * bounds (the figures themselves: npm run bench:heap). HIL_XS_LOG=1 prints each run's timings.
  *
  * Blocks of 10^5 pulses keep the XS run near 25 s; the agent's seed 3 yields key in each of the
  * first three blocks against the rig's seed 1 (the rig seeds each frame's channel by frame id).
@@ -14,9 +18,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runXsAgent, startRig } from '../sim/rig/xs-agent.ts';
+import { HilFault, HilFaultName } from '../hal/hil/errors.ts';
+import { runXsAgent, runXsBadInput, startRig } from '../sim/rig/xs-agent.ts';
 import { bundleForXs, ROOT, runOnXs, taggedLines } from './xs/harness.ts';
 
 const SEED = 3;
@@ -87,6 +93,65 @@ test('XS agent, faulty rig (10 % dropped, 5 % lost inbound, 10 % delayed, a corr
   assert.ok(r.attempts.at(-1).syncs >= 1, 'key again only after a re-sync');
   assert.ok(r.bridge.faults.CRC >= 1 && r.bridge.syncs >= 2, JSON.stringify(r.bridge.faults));
   assert.ok(stats.dropped > 0 && stats.delayed > 0, JSON.stringify(stats));
+});
+
+// ---- bad rig input, one kind at a time, the bridge in XS: test/hil-e2e.test.ts's table, no QKD block
+
+const bad: Array<[string, HilFault, Record<string, number>]> = [
+  ['garbage', HilFault.GARBAGE, {}],
+  ['version', HilFault.VERSION, {}],
+  ['crc', HilFault.CRC, {}],
+  ['timestamp', HilFault.TIMESTAMP, {}],
+  ['unhealthy', HilFault.RIG_UNHEALTHY, {}],
+  // The rig is silent for 2 s: the bridge calls it SILENT after 400 ms; re-syncs fail until it talks again.
+  ['silence', HilFault.SILENT, { silenceMs: 400, pauseMs: 1000 }],
+];
+
+/** One bad-input case end to end (sim/rig/hil-bad.xs.ts against a rig scripted to misbehave after its 3rd EMIT); throws what went wrong. */
+async function xsBadInput(kind: string, fault: HilFault, extra: Record<string, number>): Promise<void> {
+  const name = HilFaultName[fault];
+  const t = performance.now();
+  let lvxsMs = 0;
+  const [r, stats] = await withRig(['--udp', '0', '--script', `${kind}@3`], async (port) => {
+    const started = performance.now();
+    try { return await runXsBadInput({ transport: 'udp', port, ...extra }); } finally { lvxsMs = Math.round(performance.now() - started); }
+  });
+  // wallMs: with the rig's start (a tsx process); lvxsMs: the XS process alone; xsMs: the steps inside it.
+  if (process.env.HIL_XS_LOG) console.log(JSON.stringify({ kind, wallMs: Math.round(performance.now() - t), lvxsMs, xsMs: r.ms, steps: r.steps, resyncs: r.resyncs.map((x: any) => x.outcome), faults: r.bridge.faults }));
+  const is = (x: any, what: string) => {
+    assert.ok(x, `${kind}: ${what} threw nothing`);
+    assert.is(x.error, 'HilFaultError', `${kind}: ${what}: ${x.message}`);
+    assert.is(x.fault, fault, `${kind}: ${what} with the typed fault ${name}, got ${x.faultName}`);
+  };
+  assert.is(r.firstSync, null, `${kind}: the first sync: ${JSON.stringify(r.firstSync)}`);
+  assert.is(r.afterFirstSync.healthy, true, `${kind}: healthy after the first sync`);
+  assert.is(r.emitted, null, `${kind}: the train is taken`);
+  is(r.transfer, 'the transfer');
+  assert.is(r.fault, fault, `${kind}: bridge.fault`);
+  assert.is(r.unhealthy.healthy, false, `${kind}: unhealthy`);
+  assert.ok(r.unhealthy.reason.startsWith(`${name}: `), `${kind}: health says why: ${r.unhealthy.reason}`);
+  is(r.collect, 'collect() while unhealthy (no detections)');
+  is(r.emitWhileUnhealthy, 'emit() while unhealthy (no new train)');
+  assert.is(r.afterPause.healthy, false, `${kind}: still unhealthy before the re-sync`);
+  const last = r.resyncs.at(-1);
+  assert.equal(last, { outcome: 'ok', healthy: true }, `${kind}: a clean re-sync: ${JSON.stringify(r.resyncs)}`);
+  for (const x of r.resyncs.slice(0, -1)) {
+    assert.is(x.healthy, false, `${kind}: a failed re-sync leaves it unhealthy: ${JSON.stringify(r.resyncs)}`);
+    assert.match(x.reason, /^[A-Z_]+: /, `${kind}: and says why`);
+  }
+  assert.is(r.resynced.healthy, true);
+  assert.is(r.bridge.syncs, 2, `${kind}: healthy only through the two clean syncs`);
+  assert.is(r.emitAfter, null, `${kind}: a train after the re-sync is taken`);
+  assert.ok(r.after.detections > 500, `${kind}: ${JSON.stringify(r.after)} detections after the re-sync`);
+  assert.ok(r.bridge.faults[name] >= 1, JSON.stringify(r.bridge.faults));
+  assert.is(stats.rejectsIn, 0, `${kind}: every frame the XS agent sent was well-formed`);
+}
+
+test(`XS agent, bad rig input (${bad.map((b) => b[0]).join(', ')}): unhealthy with the typed fault, no detections, healthy again only after a clean re-sync`, async () => {
+  // The six rigs and agents run side by side: each case is mostly waiting.
+  const results = await Promise.allSettled(bad.map(([kind, fault, extra]) => xsBadInput(kind, fault, extra)));
+  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${bad[i]![0]}: ${(r.reason as Error).message}`] : []));
+  assert.equal(failed, []);
 });
 
 test('XS host event loop and transports: timer order, promise jobs drained, re-entry refused, no hang, bad inputs refused by name', () => {

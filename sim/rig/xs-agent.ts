@@ -1,7 +1,8 @@
 /**
  * Node's side of a HIL run with the agent in our XS host: start the rig emulator (sim/rig/main.ts)
  * in its own process, bundle sim/rig/hil-agent.xs.ts for XS, run it in lvxs against the rig, and
- * read back its `HIL {json}` line. Used by test/hil-xs.test.ts and bench/heap.ts.
+ * read back its `HIL {json}` line. Or, bridge only, one bad-input case (sim/rig/hil-bad.xs.ts, its
+ * `BAD {json}` line). Used by test/hil-xs.test.ts and bench/heap.ts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -37,17 +38,28 @@ export async function startRig(args: string[]): Promise<RigProcess> {
   return { proc, port, stats };
 }
 
-let bundled: string | undefined;
+const bundles = new Map<string, string>();
 
-/** Runs the XS agent with `options` (sim/rig/hil-agent.xs.ts) to its end; its `HIL` line, parsed. Throws with its stderr if it failed. */
-export async function runXsAgent(options: Record<string, unknown>): Promise<any> {
-  bundled ??= bundleForXs(join(ROOT, 'sim/rig/hil-agent.xs.ts'), 'hil-agent');
+/** Bundles `entry` (once per process) and runs it in lvxs with `options` to its end; its one `tag` line, parsed. Throws with its stderr if it failed. */
+async function runXsScript(entry: string, tag: string, options: Record<string, unknown>): Promise<any> {
+  let bundled = bundles.get(entry);
+  if (!bundled) bundles.set(entry, (bundled = bundleForXs(join(ROOT, 'sim/rig', `${entry}.xs.ts`), entry)));
   const proc = spawn(LVXS, [bundled, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '', err = '';
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (err += d));
   const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
-  const lines = taggedLines(out, 'HIL');
-  if (code !== 0 || lines.length !== 1) throw new Error(`lvxs exited with ${code}: ${err.slice(0, 2000)}`);
+  const lines = taggedLines(out, tag);
+  if (code !== 0 || lines.length !== 1) throw new Error(`lvxs ${entry} exited with ${code}: ${err.slice(0, 2000)}`);
   return lines[0];
+}
+
+/** Runs the XS agent with `options` (sim/rig/hil-agent.xs.ts) to its end; its `HIL` line, parsed. Throws with its stderr if it failed. */
+export function runXsAgent(options: Record<string, unknown>): Promise<any> {
+  return runXsScript('hil-agent', 'HIL', options);
+}
+
+/** Runs one bad-input case in XS (sim/rig/hil-bad.xs.ts: bridge only, no QKD block) to its end; its `BAD` line, parsed. */
+export function runXsBadInput(options: Record<string, unknown>): Promise<any> {
+  return runXsScript('hil-bad', 'BAD', options);
 }
