@@ -10,7 +10,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cobsDecode, cobsEncode, cobsMaxEncodedLength } from '../hal/hil/cobs.ts';
 import { crc32c } from '../hal/hil/crc32c.ts';
-import { HilError, HilReject } from '../hal/hil/errors.ts';
+import { HilFaultError, HilPhotonics } from '../hal/hil/bridge.ts';
+import { HilError, HilFault, HilReject } from '../hal/hil/errors.ts';
 import { decodeFrame, encodeFrame, FrameSplitter, HIL_MAX_WIRE, HilType } from '../hal/hil/frame.ts';
 import { decodeMessage, encodeMessage, HIL_MAX_DETECTIONS, HIL_MAX_SLOTS, type HilMessage } from '../hal/hil/messages.ts';
 import { nodePulseKernel } from '../hal/hil/pulse-node.ts';
@@ -138,6 +139,36 @@ test('bad payloads: sizes and fields refused with LENGTH or FIELD', () => {
 });
 
 const files = loadVectorFiles().filter((f) => f.suite.startsWith('hil-'));
+
+test('a sync the rig never answers fails with a typed SILENT fault, and the reason still names the fault before it', async () => {
+  // a virtual clock: timers fire in order, as fast as the test runs
+  let nowMs = 0;
+  const timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
+  const host = {
+    nowUs: () => nowMs * 1000,
+    setTimer: (ms: number, fn: () => void) => { const t = { at: nowMs + ms, fn, live: true }; timers.push(t); return () => { t.live = false; }; },
+  };
+  const sent: Uint8Array[] = [];
+  const bridge = new HilPhotonics({
+    transport: { send: (b) => sent.push(b), onData: () => {}, close: () => {} }, host, kernel: referencePulseKernel, randomBit: () => 0,
+    slot: { period: 1000, gateOffset: 400, gateWidth: 200, delay: 100, width: 200 }, retryMs: 50,
+  });
+  let outcome: unknown = 'pending';
+  bridge.sync().then(() => (outcome = 'synced'), (e) => (outcome = e));
+  for (let i = 0; i < 10_000 && outcome === 'pending'; i++) {
+    await new Promise((r) => setImmediate(r));
+    const next = timers.filter((t) => t.live).sort((a, b) => a.at - b.at)[0];
+    if (!next) break;
+    next.live = false;
+    nowMs = next.at;
+    next.fn();
+  }
+  assert.instance(outcome, HilFaultError);
+  assert.is((outcome as HilFaultError).fault, HilFault.SILENT);
+  assert.match(bridge.health().reason ?? '', /^SILENT: re-sync: the rig did not answer \(before it: NOT_SYNCED: not yet synchronised/);
+  assert.ok(sent.length >= 10, `HELLO retried (${sent.length} frames sent)`);
+  bridge.close();
+});
 
 test('hil golden vectors: every suite has its file', () => {
   assert.equal(files.map((f) => f.suite).sort(), Object.keys(hilSuites).sort());

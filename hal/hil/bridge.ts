@@ -162,6 +162,8 @@ export class HilPhotonics implements PhotonicsTx, PhotonicsRx {
   /** A clean sync: HELLO, TIME_SYNC (best of 3), CONFIGURE echoed; clears the fault only if nothing went wrong. */
   async sync(): Promise<void> {
     if (this.#closed) throw new HilFaultError(HilFault.CLOSED, 'bridge closed');
+    // a failed re-sync says so, and still names the fault that made it necessary
+    const before = this.#fault === undefined ? '' : ` (before it: ${HilFaultName[this.#fault]}: ${this.#faultDetail})`;
     this.#syncing = true;
     this.#fault = HilFault.NOT_SYNCED;
     this.#faultDetail = 're-sync in progress';
@@ -195,6 +197,16 @@ export class HilPhotonics implements PhotonicsTx, PhotonicsRx {
       this.#faultDetail = '';
       this.#lastHeardUs = this.#o.host.nowUs();
       this.stats.syncs++;
+    } catch (e) {
+      if (e instanceof HilTimeout) {
+        // every retry of a sync step went unanswered: the rig is silent, a typed fault like any other
+        this.#fault = HilFault.SILENT;
+        this.#faultDetail = `re-sync: the rig did not answer${before}`;
+        this.stats.faults.SILENT = (this.stats.faults.SILENT ?? 0) + 1;
+        throw new HilFaultError(HilFault.SILENT, this.#faultDetail);
+      }
+      if (this.#fault === HilFault.NOT_SYNCED) this.#faultDetail = `re-sync failed: ${(e as Error).message}${before}`;
+      throw e;
     } finally {
       this.#syncing = false;
     }
