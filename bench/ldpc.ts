@@ -1,6 +1,6 @@
 /**
  * `npm run bench:ldpc -- [frames] [--qber 0.01,0.02,0.03,0.05] [--key-bits 100000]
- *   [--efficiency 1.1,1.15] [--max-iterations 100] [--seed 1]`
+ *   [--efficiency 1.1,1.15] [--max-iterations 100] [--seed 1] [--native]`
  * Simulates BSC frames through the whole one-way reconciliation (plan → mother code → layout →
  * Alice's syndrome → Bob's LLRs → reference decoder) and prints, per QBER and efficiency: the
  * plan (rate, punctured, shortened, leak), f, the frame error rate (failures = not converged or,
@@ -9,13 +9,16 @@
  * Without --efficiency each QBER uses the plan's own target (TARGET_EFFICIENCY in adapt.ts).
  * FER≤ is the one-sided 95 % Clopper–Pearson upper bound on the frame error rate that the frame
  * count supports (0 failures in 100 frames bound it at 3 %; 300 clean frames are needed for 1 %).
+ * --native decodes with the C kernel through the Node-API addon (native/kernels/ldpc.c), which is
+ * bit-exact with the reference (test/native-ldpc.test.ts): the same outcomes, several times faster,
+ * so the few hundred frames a 1 % FER bound needs take minutes, not an hour.
  */
 import { performance } from 'node:perf_hooks';
+import { nodeKernels } from '../hal/node/kernels.ts';
 import { LdpcRandom } from '../src/qkd/ldpc/_prng.ts';
-import { aliceFrame, bobChannelLlr, frameKeyBits, frameLayout, planReconciliation } from '../src/qkd/ldpc/adapt.ts';
+import { aliceFrame, bobChannelLlr, decoderLlrMagnitude, frameKeyBits, frameLayout, planReconciliation } from '../src/qkd/ldpc/adapt.ts';
 import { ldpcCode } from '../src/qkd/ldpc/code.ts';
 import { referenceLdpcDecode } from '../src/qkd/ldpc/decode.ts';
-import { bscLlrMagnitude } from '../src/qkd/ldpc/efficiency.ts';
 import { ldpcSyndrome } from '../src/qkd/ldpc/syndrome.ts';
 
 const args = process.argv.slice(2);
@@ -33,6 +36,9 @@ const keyBits = Number(option('key-bits', '100000'));
 const efficiencies = option('efficiency', '');
 const maxIterations = Number(option('max-iterations', '100'));
 const seed = Number(option('seed', '1'));
+const nativeAt = args.indexOf('--native');
+if (nativeAt >= 0) args.splice(nativeAt, 1);
+const decode = nativeAt >= 0 ? nodeKernels().ldpcDecode : referenceLdpcDecode;
 const frames = Number(args[0] ?? 100);
 if (!Number.isInteger(frames) || frames < 1) throw new RangeError(`frames expected a positive integer, got ${args[0]}`);
 
@@ -64,7 +70,7 @@ function ferBound(failures: number, trials: number): number {
   return hi;
 }
 
-console.log(`LDPC reconciliation, ${frames} frame(s) of ${keyBits} key bits per point, BSC, max ${maxIterations} iterations, seed ${seed}`);
+console.log(`LDPC reconciliation, ${frames} frame(s) of ${keyBits} key bits per point, BSC, max ${maxIterations} iterations, seed ${seed}, decoder ${nativeAt >= 0 ? 'native (N-API)' : 'reference (TypeScript)'}`);
 console.log('qber    rate  punct  short  leak     f      FER    FER≤(95%)  fail/frames  wrong  it(avg/max)  ms/frame  Mbit/s  build ms');
 for (const qber of qbers) {
   for (const f of efficiencies ? list(efficiencies) : [undefined]) {
@@ -72,7 +78,7 @@ for (const qber of qbers) {
     const t0 = performance.now();
     const code = ldpcCode(plan.n, plan.rate, plan.codeSeed);
     const buildMs = performance.now() - t0;
-    const magnitude = bscLlrMagnitude(qber);
+    const magnitude = decoderLlrMagnitude(qber);
     const threshold = Math.floor(qber * 4294967296);
     const rng = new LdpcRandom([seed, Math.round(qber * 1e6), keyBits]);
     let failures = 0;
@@ -87,7 +93,7 @@ for (const qber of qbers) {
       const bobKey = aliceKey.map((b) => b ^ (rng.nextUint32() < threshold ? 1 : 0));
       const llr = bobChannelLlr(layout, bobKey, magnitude);
       const t = performance.now();
-      const r = referenceLdpcDecode(code, syndrome, llr, maxIterations);
+      const r = decode(code, syndrome, llr, maxIterations);
       decodeMs += performance.now() - t;
       iterations += r.iterations;
       if (r.iterations > maxIt) maxIt = r.iterations;

@@ -39,11 +39,18 @@ static void fail(lv_ldpc_fault* fault, lv_ldpc_status status, uint64_t index, ui
 		return (status);                              \
 	} while (0)
 
-/* Wipes through a volatile pointer so the stores survive dead-store elimination. */
+/* Wipes so the stores survive dead-store elimination: memset, then a compiler barrier that may read
+   the memory (GCC, clang: the byte loop through a volatile pointer cost 4 % of a decode); elsewhere
+   the volatile byte loop. */
 static void wipe(void* p, size_t len)
 {
+#if defined(__GNUC__) || defined(__clang__)
+	memset(p, 0, len);
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+#else
 	volatile uint8_t* b = (volatile uint8_t*)p;
 	while (len--) *b++ = 0;
+#endif
 }
 
 /* The code's checks, in the order of checkLdpcCodeView (decode.ts); *dmax = the largest row degree. */
@@ -324,6 +331,105 @@ static void decode_group(double* L, double* R, const uint32_t* cp, const uint32_
 #define HAVE_GROUPS 0
 #endif
 
+/*
+ * The same group of four rows on AVX2, when the CPU has it (checked at run time, so one binary
+ * serves every x86-64): the four rows fill the four lanes of one register, and the group's
+ * messages are kept interleaved (row k's i-th at R[lo + 4 i + k], lo = the group's first edge:
+ * the region is the group's own, only this function touches it, and it starts at +0 like the
+ * rest), so they load and store as one vector instead of four scalars. The LLRs are loaded and
+ * stored per lane (scalar: faster than VGATHERDPD here), each lane's in the row's order; the
+ * operations are decode_group's, lane for lane (VMINPD, VMAXPD, VCMPPD less-than have MINSD's,
+ * MAXSD's, CMPLTSD's meaning, and the file's no-contraction rule keeps every multiply and add
+ * apart: target "avx2" enables no FMA). Measured on this desk: about twice decode_group's speed
+ * (see ldpc.h). -DLV_LDPC_NO_AVX2 leaves it out.
+ */
+#if HAVE_GROUPS && (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__)) && !defined(LV_LDPC_NO_AVX2)
+#define HAVE_AVX2_GROUPS 1
+#include <immintrin.h>
+#define LV_AVX2 __attribute__((target("avx2")))
+
+static LV_AVX2 inline __m256d abs_lt4(__m256d x)
+{
+	const __m256d neg = _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LT_OQ);
+	return _mm256_xor_pd(x, _mm256_and_pd(neg, _mm256_set1_pd(-0.0)));
+}
+
+static LV_AVX2 inline __m256d g4(__m256d x)
+{
+	return _mm256_max_pd(_mm256_sub_pd(_mm256_set1_pd(LDPC_G0), _mm256_mul_pd(_mm256_set1_pd(LDPC_G1), x)), _mm256_setzero_pd());
+}
+
+static LV_AVX2 inline __m256d boxplus4(__m256d A, __m256d B)
+{
+	const __m256d mn = _mm256_min_pd(A, B);
+	const __m256d D = abs_lt4(_mm256_sub_pd(A, B));
+	return _mm256_sub_pd(_mm256_add_pd(mn, g4(_mm256_add_pd(A, B))), g4(D));
+}
+
+/* Edge i of the four rows: out = x with its sign flipped where parity XOR (q < 0); msg = out; L[v] = q + out. */
+static LV_AVX2 inline void emit4(double* L, double* msg, const uint32_t* v, size_t d, size_t i, __m256d qv, __m256d x, __m256d parity)
+{
+	const __m256d flip = _mm256_and_pd(_mm256_xor_pd(_mm256_cmp_pd(qv, _mm256_setzero_pd(), _CMP_LT_OQ), parity), _mm256_set1_pd(-0.0));
+	const __m256d out = _mm256_xor_pd(x, flip);
+	const __m256d sum = _mm256_add_pd(qv, out);
+	const __m128d low = _mm256_castpd256_pd128(sum), high = _mm256_extractf128_pd(sum, 1);
+	_mm256_storeu_pd(&msg[4 * i], out);
+	_mm_storel_pd(&L[v[i]], low);
+	_mm_storeh_pd(&L[v[d + i]], low);
+	_mm_storel_pd(&L[v[2 * d + i]], high);
+	_mm_storeh_pd(&L[v[3 * d + i]], high);
+}
+
+/* GROUP = 4 consecutive rows r .. r + 3 of degree d (their edges are consecutive: row k's i-th is v[k d + i]). */
+static LV_AVX2 void decode_group_avx2(double* L, double* R, const uint32_t* cp, const uint32_t* cv, uint64_t r, uint32_t degree,
+	const uint8_t* syndrome, double* q, double* a, double* prefix)
+{
+	const size_t d = degree;
+	const uint32_t* v = cv + cp[r];
+	double* msg = R + cp[r];
+	const __m256d zero = _mm256_setzero_pd(), sign = _mm256_set1_pd(-0.0), C = _mm256_set1_pd(LDPC_C);
+	__m256d parity, S;
+	unsigned par = 0;
+	size_t i;
+	int k;
+	for (k = 0; k < GROUP; k++) par |= ((syndrome[(r + k) >> 3] >> (7 - ((r + k) & 7))) & 1u) << k;
+	for (i = 0; i < d; i++) {
+		const __m128d l01 = _mm_loadh_pd(_mm_load_sd(&L[v[i]]), &L[v[d + i]]);
+		const __m128d l23 = _mm_loadh_pd(_mm_load_sd(&L[v[2 * d + i]]), &L[v[3 * d + i]]);
+		const __m256d qi = _mm256_sub_pd(_mm256_insertf128_pd(_mm256_castpd128_pd256(l01), l23, 1), _mm256_loadu_pd(&msg[4 * i]));
+		const __m256d neg = _mm256_cmp_pd(qi, zero, _CMP_LT_OQ);
+		_mm256_storeu_pd(&q[4 * i], qi);
+		_mm256_storeu_pd(&a[4 * i], _mm256_min_pd(C, _mm256_xor_pd(qi, _mm256_and_pd(neg, sign))));
+		par ^= (unsigned)_mm256_movemask_pd(neg);
+	}
+	parity = _mm256_castsi256_pd(_mm256_set_epi64x(-(long long)((par >> 3) & 1), -(long long)((par >> 2) & 1),
+		-(long long)((par >> 1) & 1), -(long long)(par & 1)));
+	{
+		__m256d P = _mm256_loadu_pd(a);
+		_mm256_storeu_pd(prefix, P);
+		for (i = 1; i + 1 < d; i++) {
+			P = boxplus4(P, _mm256_loadu_pd(&a[4 * i]));
+			_mm256_storeu_pd(&prefix[4 * i], P);
+		}
+	}
+	S = _mm256_loadu_pd(&a[4 * (d - 1)]);
+	emit4(L, msg, v, d, d - 1, _mm256_loadu_pd(&q[4 * (d - 1)]), _mm256_loadu_pd(&prefix[4 * (d - 2)]), parity);
+	for (i = d - 2; i >= 1; i--) {
+		const __m256d x = boxplus4(_mm256_loadu_pd(&prefix[4 * (i - 1)]), S);
+		S = boxplus4(S, _mm256_loadu_pd(&a[4 * i]));
+		emit4(L, msg, v, d, i, _mm256_loadu_pd(&q[4 * i]), x, parity);
+	}
+	emit4(L, msg, v, d, 0, _mm256_loadu_pd(q), S, parity);
+}
+
+static int have_avx2(void)
+{
+	return __builtin_cpu_supports("avx2") ? 1 : 0;
+}
+#else
+#define HAVE_AVX2_GROUPS 0
+#endif
+
 lv_ldpc_status lv_ldpc_decode(const lv_ldpc_code* code, const uint8_t* syndrome, size_t syndrome_len,
 	const double* llr, size_t llr_len, uint64_t max_iterations, uint8_t* bits, size_t bits_len,
 	void* work, size_t work_len, lv_ldpc_result* result, lv_ldpc_fault* fault)
@@ -335,6 +441,9 @@ lv_ldpc_status lv_ldpc_decode(const lv_ldpc_code* code, const uint8_t* syndrome,
 	double *L, *R, *q, *a, *prefix;
 	uint8_t* group;
 	lv_ldpc_status st;
+#if HAVE_AVX2_GROUPS
+	const int avx2 = have_avx2(); /* one path for the whole decode: the groups' message layout is the path's */
+#endif
 
 	if ((st = check_code(code, &dmax, fault)) != LV_LDPC_OK) return st;
 	if ((st = check_syndrome(code, syndrome, syndrome_len, fault)) != LV_LDPC_OK) return st;
@@ -377,7 +486,11 @@ lv_ldpc_status lv_ldpc_decode(const lv_ldpc_code* code, const uint8_t* syndrome,
 				const uint64_t end = r + 2 * GROUP < m ? r + 2 * GROUP : m;
 				uint32_t e;
 				for (e = cp[r + GROUP < m ? r + GROUP : m]; e < cp[end]; e++) PREFETCH(&L[cv[e]]);
-				decode_group(L, R, cp, cv, r, d, syndrome, q, a, prefix);
+#if HAVE_AVX2_GROUPS
+				if (avx2) decode_group_avx2(L, R, cp, cv, r, d, syndrome, q, a, prefix);
+				else
+#endif
+					decode_group(L, R, cp, cv, r, d, syndrome, q, a, prefix);
 				r += GROUP - 1;
 				continue;
 			}

@@ -20,10 +20,14 @@
  * information about the key).
  *
  * Speed: the layered schedule is sequential by nature; rows that share no variable commute, so
- * groups of four such rows run side by side in SSE2 lanes (same operations, same order, same
- * bits; -DLV_LDPC_PORTABLE or a CPU without SSE2 runs one row at a time). Measured on this desk
- * (shared 2-core x86-64): 10-15 ns per edge per iteration, about 0.6-1.5 Mbit/s of sifted key at
- * 10^5 bits and QBER 2-5 % (npm run bench:ldpc-native), 6-8x the TypeScript reference on V8.
+ * groups of four such rows run side by side in SIMD lanes (same operations, same order, same
+ * bits): one AVX2 register when the CPU has AVX2 (checked at run time; -DLV_LDPC_NO_AVX2 leaves
+ * that path out), else two SSE2 registers; -DLV_LDPC_PORTABLE or a CPU without SSE2 runs one row
+ * at a time. Measured on this desk (shared 2-core x86-64 VM, CPU time of a C driver over the
+ * frames of bench/ldpc.ts at 10^5 key bits): 14-16 ns per edge per iteration with SSE2 groups,
+ * 6-9 ns with AVX2 groups (the scalar LLR loads and the box-plus chains now share the time;
+ * running two groups in lockstep or prefetching further ahead did not help). Sifted Mbit/s: see
+ * `npx tsx bench/ldpc-native.ts 5`.
  */
 #ifndef LV_LDPC_H
 #define LV_LDPC_H

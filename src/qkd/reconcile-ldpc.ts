@@ -6,7 +6,8 @@
  * same plan. Plan on the wire, version 1:
  *   version u8 (= 1) ‖ code_id u8 ‖ n u32 ‖ punctured u32 ‖ shortened u32 ‖ frame_key_bits u32
  * Punctured positions carry fresh random bits from Alice's Entropy port; Bob decodes through the
- * Kernels port (reference or native: the caller's choice, reported in the key block).
+ * Kernels port (reference or native: the caller's choice, reported in the key block), with the
+ * channel |LLR| of ldpc/adapt.ts decoderLlrMagnitude (his own choice: not on the wire).
  */
 import type { Entropy } from '../../hal/entropy.ts';
 import type { Kernels } from '../../hal/kernels.ts';
@@ -14,9 +15,8 @@ import { checkBytes } from '../_check.ts';
 import { zeroise } from '../bytes.ts';
 import { Writer } from '../_wire.ts';
 import { QkdAbort, QkdAbortReason } from './errors.ts';
-import { aliceFrame, bobChannelLlr, type FrameLayout, frameKeyBits, frameLayout, MOTHER_RATES, planReconciliation, type ReconciliationPlan } from './ldpc/adapt.ts';
+import { aliceFrame, bobChannelLlr, decoderLlrMagnitude, type FrameLayout, frameKeyBits, frameLayout, MOTHER_RATES, planReconciliation, type ReconciliationPlan } from './ldpc/adapt.ts';
 import { type LdpcCode, ldpcCode } from './ldpc/code.ts';
-import { bscLlrMagnitude } from './ldpc/efficiency.ts';
 import { ldpcSyndrome } from './ldpc/syndrome.ts';
 import type { CorrectedFrame, Reconciliation, ReconcilePlan } from './reconcile.ts';
 
@@ -81,7 +81,7 @@ export class LdpcReconciliation implements Reconciliation {
   correct(plan: ReconcilePlan, syndrome: Uint8Array, payload: Uint8Array, qber: number, kernels: Kernels): CorrectedFrame {
     checkBytes('payload', payload, plan.payloadBits);
     const { code, layout } = this.code(plan);
-    const llr = bobChannelLlr(layout, payload, bscLlrMagnitude(Math.min(Math.max(qber, 1e-6), 0.49)));
+    const llr = bobChannelLlr(layout, payload, decoderLlrMagnitude(Math.min(Math.max(qber, 1e-6), 0.49)));
     const decoded = kernels.ldpcDecode(code, syndrome, llr, this.options.maxIterations);
     const corrected = frameKeyBits(layout, decoded.bits);
     zeroise(decoded.bits, llr as unknown as Uint8Array);

@@ -2,7 +2,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, packBits } from '../../../src/bytes.ts';
 import { LdpcRandom } from '../../../src/qkd/ldpc/_prng.ts';
-import { aliceFrame, bobChannelLlr, frameKeyBits, frameLayout, planReconciliation } from '../../../src/qkd/ldpc/adapt.ts';
+import { aliceFrame, bobChannelLlr, decoderLlrMagnitude, frameKeyBits, frameLayout, planReconciliation } from '../../../src/qkd/ldpc/adapt.ts';
 import { buildLdpcCode, ldpcCodeDigest } from '../../../src/qkd/ldpc/code.ts';
 import { referenceLdpcDecode } from '../../../src/qkd/ldpc/decode.ts';
 import { binaryEntropy, bscLlrMagnitude } from '../../../src/qkd/ldpc/efficiency.ts';
@@ -66,6 +66,7 @@ export const ldpcSuites: VectorSuites = {
     plan: planReconciliation(input.qber, input.keyBits),
     h: binaryEntropy(input.qber),
     llrMagnitude: bscLlrMagnitude(input.qber),
+    decoderLlrMagnitude: decoderLlrMagnitude(input.qber),
   }),
 };
 
@@ -77,7 +78,7 @@ const LLR_5 = 2.9444389791664403;
 
 export const ldpcInputs: VectorInputs = {
   'ldpc-plan': {
-    description: 'rate adaptation (src/qkd/ldpc/adapt.ts) with the IEEE-only logarithm of efficiency.ts: the plan, h(qber), |LLR|',
+    description: 'rate adaptation (src/qkd/ldpc/adapt.ts) with the IEEE-only logarithm of efficiency.ts: the plan, h(qber), |LLR| and the |LLR| Bob decodes with',
     cases: [
       { name: 'qber 1 %, 100,000 key bits', input: { qber: 0.01, keyBits: 100_000 } },
       { name: 'qber 2 %, 100,000 key bits', input: { qber: 0.02, keyBits: 100_000 } },
