@@ -23,7 +23,7 @@ import { ENGINE_SCENARIO } from '../sim/serve.ts';
 const LINK = 'sim-link-1';
 
 test('engine supply: an engine block is ingested and served once; the key is the engine block’s key', () => {
-  const r = runQkdBlock({ seed: 1, pulses: 1e7, scenario: ENGINE_SCENARIO, kernels: referenceKernels, reconciliation: new LdpcReconciliation() });
+  const r = runQkdBlock({ seed: 1, pulses: 2e7, scenario: ENGINE_SCENARIO, kernels: referenceKernels, reconciliation: new LdpcReconciliation() });
   assert.ok(r.alice && r.bob, `the engine refused the block: ${JSON.stringify(r.abort)}`);
   const bobKey = bytesToHex(r.bob.key);
   const clock = new SimClock(Date.UTC(2026, 10, 23, 8, 0, 0));
