@@ -4,10 +4,15 @@
  * AEAD in the same run, handshake time per side with where it goes. `--no-xs` skips XS.
  * Node figures are in process CPU time (see `now`); XS figures in the host's monotonic clock.
  */
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { buildSync } from 'esbuild';
+import type { SymmetricCrypto } from '../hal/crypto.ts';
 import { nodeCrypto } from '../hal/node/crypto.ts';
+import { nativeCrypto, nativeCryptoAvailable } from '../hal/node/crypto-native.ts';
 import { nobleCrypto } from '../src/crypto/noble.ts';
 import { bundleForXs, ROOT, runOnXs, taggedLines } from '../test/xs/harness.ts';
 import { benchHandshake, benchRekey, benchThroughput } from './qsp-core.ts';
@@ -21,12 +26,19 @@ const now = () => {
 void performance;
 const f = (x: number, d = 1) => x.toFixed(d);
 const noXs = process.argv.includes('--no-xs');
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`load average at start: ${load()} (2 cores)`);
+// the native backend (native/node/crypto.c) when built; its absence is said, not hidden
+const native = nativeCryptoAvailable() ? nativeCrypto() : undefined;
+if (!native) console.log('  (lv_crypto addon not built: run `npm run build:native`; node:native rows skipped)');
+const accelerated: SymmetricCrypto[] = [nodeCrypto, ...(native ? [native] : [])];
+const all: SymmetricCrypto[] = [nobleCrypto, ...accelerated];
 
 console.log('QSP v1.0 — rekey/s: full INIT/ACK round, both sides, real AEAD (AES-256-GCM) + HKDF-SHA256 (seed 003 Python reference, stub crypto: 38,660 rekey/s)');
 const rekeyRates: Record<string, number> = {};
-for (const crypto of [nobleCrypto, nodeCrypto])
+for (const crypto of all)
   for (const qkd of [false, true]) {
-    const r = benchRekey(now, crypto, crypto === nodeCrypto ? 10000 : 2000, 200, qkd);
+    const r = benchRekey(now, crypto, crypto === native ? 20000 : crypto === nodeCrypto ? 10000 : 2000, 200, qkd);
     if (!qkd) rekeyRates[crypto.name] = r.rekeysPerSec;
     console.log(`  node ${crypto.name.padEnd(13)} ${qkd ? 'with a QKD block per epoch' : 'no QKD block            '}  loops ${r.loops}  elapsed ${f(r.elapsedMs / 1000, 4)} s  ${f(r.rekeysPerSec, 0)} rekey/s  final_epoch ${r.finalEpoch}`);
   }
@@ -38,7 +50,7 @@ for (const crypto of [nobleCrypto, nodeCrypto])
   const info = new Uint8Array(34);
   const init = new Uint8Array(57);
   const ack = new Uint8Array(41);
-  for (const crypto of [nobleCrypto, nodeCrypto]) {
+  for (const crypto of all) {
     const round = () => {
       crypto.open(1, key, nonce, aad, crypto.seal(1, key, nonce, aad, init));
       crypto.open(1, key, nonce, aad, crypto.seal(1, key, nonce, aad, ack));
@@ -47,7 +59,7 @@ for (const crypto of [nobleCrypto, nodeCrypto])
       crypto.sha256(info);
       crypto.sha256(info);
     };
-    const n = crypto === nodeCrypto ? 10000 : 1000;
+    const n = crypto === nobleCrypto ? 1000 : 10000;
     for (let i = 0; i < n / 10; i++) round();
     const t = now();
     for (let i = 0; i < n; i++) round();
@@ -57,14 +69,33 @@ for (const crypto of [nobleCrypto, nodeCrypto])
 }
 
 console.log('Data plane: send + receive through two sessions vs seal + open of raw AEAD, same backend, same run (AES-256-GCM)');
-for (const crypto of [nobleCrypto, nodeCrypto])
+for (const crypto of all)
   for (const [size, n] of (crypto === nobleCrypto ? [[1024, 3000], [65536, 60]] : [[1024, 20000], [65536, 400]]) as Array<[number, number]>) {
     const t = benchThroughput(now, crypto, size, n);
     console.log(`  node ${crypto.name.padEnd(13)} ${String(size).padStart(6)} B  raw ${f(t.rawMBps)} MB/s  framed ${f(t.framedMBps)} MB/s  ratio ${f(t.ratio, 3)}`);
   }
-{
-  const t = benchThroughput(now, nodeCrypto, 1024, 20000, 2);
-  console.log(`  node ${nodeCrypto.name.padEnd(13)}   1024 B  ChaCha20-Poly1305: raw ${f(t.rawMBps)} MB/s  framed ${f(t.framedMBps)} MB/s  ratio ${f(t.ratio, 3)}`);
+for (const crypto of accelerated) {
+  const t = benchThroughput(now, crypto, 1024, 20000, 2);
+  console.log(`  node ${crypto.name.padEnd(13)}   1024 B  ChaCha20-Poly1305: raw ${f(t.rawMBps)} MB/s  framed ${f(t.framedMBps)} MB/s  ratio ${f(t.ratio, 3)}`);
+}
+
+if (native) {
+  // as deployed: one bundled ESM file under plain node (see bench/qsp-native.ts for why)
+  const outfile = join(ROOT, 'build', 'bench', `qsp-native-${process.pid}.mjs`); // two levels down, like hal/node/
+  mkdirSync(join(ROOT, 'build', 'bench'), { recursive: true });
+  buildSync({ entryPoints: [join(ROOT, 'bench', 'qsp-native.ts')], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' });
+  let stdout: string;
+  try {
+    stdout = execFileSync(process.execPath, [outfile, '50000', '3'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  } finally {
+    rmSync(outfile, { force: true });
+  }
+  const b = JSON.parse(stdout.split('\n').find((l) => l.startsWith('BENCH '))!.slice(6));
+  console.log('node:native bundled (esbuild ESM, plain node — as deployed):');
+  console.log(`  rekey: loops ${b.rekey.loops}  ${f(b.rekey.rekeysPerSec, 0)} rekey/s = ${f(1e6 / b.rekey.rekeysPerSec, 2)} µs per round (best of ${b.rekeyRuns.join(', ')})  final_epoch ${b.rekey.finalEpoch}`);
+  console.log(`  rekey with a QKD block per epoch: ${f(b.rekeyQkd.rekeysPerSec, 0)} rekey/s`);
+  rekeyRates['node:native bundled'] = b.rekey.rekeysPerSec;
+  for (const t of [b.t1k, b.t64k]) console.log(`  ${String(t.size).padStart(6)} B  raw ${f(t.rawMBps)} MB/s  framed ${f(t.framedMBps)} MB/s  ratio ${f(t.ratio, 3)}`);
 }
 
 const printHandshake = (where: string, h: ReturnType<typeof benchHandshake>) => {
@@ -75,6 +106,7 @@ const printHandshake = (where: string, h: ReturnType<typeof benchHandshake>) => 
 };
 console.log('Handshake v1.0 (ML-DSA-65 both ways, X25519 + ML-KEM-768, QKD block), both sides in one run');
 printHandshake('node noble       ', benchHandshake(now, nobleCrypto, 15));
+if (native) printHandshake('node native      ', benchHandshake(now, native, 15));
 
 if (!noXs) {
   const bundle = bundleForXs(join(ROOT, 'bench', 'qsp.xs.ts'), 'bench-qsp');
@@ -87,6 +119,13 @@ if (!noXs) {
   rekeyRates['xs noble'] = xs.rekey.rekeysPerSec;
   for (const t of [xs.t1k, xs.t64k]) console.log(`  xs ${String(t.size).padStart(6)} B  raw ${f(t.rawMBps, 3)} MB/s  framed ${f(t.framedMBps, 3)} MB/s  ratio ${f(t.ratio, 3)}`);
   printHandshake('xs noble         ', xs.handshake);
+  if (xs.lib) {
+    console.log(`On XS with the host's libcrypto (${xs.lib}):`);
+    console.log(`  xs rekey: loops ${xs.libRekey.loops}  ${f(xs.libRekey.rekeysPerSec, 0)} rekey/s  final_epoch ${xs.libRekey.finalEpoch}`);
+    rekeyRates['xs libcrypto'] = xs.libRekey.rekeysPerSec;
+    for (const t of [xs.libT1k, xs.libT64k]) console.log(`  xs ${String(t.size).padStart(6)} B  raw ${f(t.rawMBps, 3)} MB/s  framed ${f(t.framedMBps, 3)} MB/s  ratio ${f(t.ratio, 3)}`);
+  }
 }
 
+console.log(`load average at end: ${load()}`);
 console.log(`Rekey/s side by side (no QKD block, this run): ${Object.entries(rekeyRates).map(([k, v]) => `${k} ${f(v, 0)}`).join(' · ')}  (aim with the accelerated backend: ≥ 77,320 = 2 × 38,660)`);

@@ -29,4 +29,9 @@ export interface SymmetricCrypto {
   hkdf(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
   hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array;
   sha256(data: Uint8Array): Uint8Array;
+  /**
+   * Optional, for backends that keep keyed state (expanded AEAD keys): wipe whatever is held for
+   * `key` now. Callers call it before zeroising a key they are done with.
+   */
+  release?(key: Uint8Array): void;
 }

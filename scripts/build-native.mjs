@@ -81,7 +81,7 @@ function buildNodeAddon() {
   const run = (...args) => execFileSync(process.execPath, [gyp, ...args, `--nodedir=${nodedir}`, '--jobs=2', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   if (!existsSync(join(dir, 'build', 'Makefile')) && !existsSync(join(dir, 'build', 'binding.sln'))) run('configure');
   run('build');
-  console.log(`build-native: ${join('native', 'node', 'build', 'Release', 'lv_kernels.node')} ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`build-native: ${join('native', 'node', 'build', 'Release', 'lv_kernels.node')} and lv_crypto.node ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 function main() {

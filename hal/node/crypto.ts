@@ -7,7 +7,7 @@
  * (GCM), one-shot `crypto.hash` for SHA-256 where Node has it (~2× a Hash object), the ciphertext
  * written straight into the caller's buffer. What is left per call (~5–8 µs per createCipheriv,
  * ~15 µs per 96-byte hkdfSync on this desk) is Node's object and argument machinery around OpenSSL;
- * only a binding that keeps EVP contexts alive would remove it (see the bench notes).
+ * only a binding that keeps EVP contexts alive removes it: that is hal/node/crypto-native.ts.
  */
 import * as nodeCryptoModule from 'node:crypto';
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync } from 'node:crypto';

@@ -13,6 +13,17 @@
       "xcode_settings": {
         "OTHER_CFLAGS": ["-std=gnu11", "-O3"]
       }
+    },
+    {
+      "comment": "QSP's SymmetricCrypto primitives over the OpenSSL the node binary exports (its headers come with --nodedir; symbols resolve against node at load)",
+      "target_name": "lv_crypto",
+      "sources": ["crypto.c"],
+      "cflags_c": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags!": ["-O0"],
+      "defines": ["NAPI_VERSION=8"],
+      "xcode_settings": {
+        "OTHER_CFLAGS": ["-std=gnu11", "-O2"]
+      }
     }
   ]
 }

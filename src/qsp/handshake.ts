@@ -441,6 +441,7 @@ export class ServerHandshake {
   }
 
   destroy(): void {
+    this.peer.crypto.release?.(this.biscuitKey);
     zeroise(this.biscuitKey, this.cookieSecret);
   }
 }

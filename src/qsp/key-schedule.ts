@@ -82,17 +82,29 @@ export interface EpochKeys {
   readonly qkd: boolean;
 }
 
+/** HKDF info of an epoch step, written in place per call (one buffer: the hot path allocates nothing). */
+const EPOCH_INFO = new Uint8Array(label(Label.EPOCH).length + 4 + KEY_BLOCK_ID_BYTES);
+EPOCH_INFO.set(label(Label.EPOCH));
+
 /** secret ‖ key_c2s ‖ key_s2c for `epoch`, chained from `chain` with fresh input `ikm`. */
 export function deriveEpochKeys(crypto: SymmetricCrypto, chain: Uint8Array, ikm: Uint8Array, epoch: number, keyBlockId: Uint8Array, qkd: boolean): EpochKeys {
-  const info = new Uint8Array(label(Label.EPOCH).length + 4 + KEY_BLOCK_ID_BYTES);
-  info.set(label(Label.EPOCH));
-  new DataView(info.buffer).setUint32(label(Label.EPOCH).length, epoch);
-  info.set(keyBlockId, info.length - KEY_BLOCK_ID_BYTES);
+  const info = EPOCH_INFO;
+  const at = info.length - 4 - KEY_BLOCK_ID_BYTES;
+  info[at] = epoch >>> 24;
+  info[at + 1] = epoch >>> 16;
+  info[at + 2] = epoch >>> 8;
+  info[at + 3] = epoch;
+  info.set(keyBlockId, at + 4);
   const okm = crypto.hkdf(ikm, chain, info, 96);
   return { epoch, secret: okm.subarray(0, 32), clientToServer: okm.subarray(32, 64), serverToClient: okm.subarray(64, 96), qkd };
 }
 
-export function destroyEpochKeys(keys: EpochKeys | undefined): void {
+/** Zeroises an epoch's keys, after telling a backend that keeps keyed state (AEAD contexts) to drop it. */
+export function destroyEpochKeys(keys: EpochKeys | undefined, crypto?: SymmetricCrypto): void {
   if (!keys) return;
+  if (crypto?.release) {
+    crypto.release(keys.clientToServer);
+    crypto.release(keys.serverToClient);
+  }
   zeroise(keys.secret, keys.clientToServer, keys.serverToClient);
 }

@@ -6,7 +6,7 @@
  */
 import type { Entropy } from '../../hal/entropy.ts';
 import { checkBytes, checkInteger } from '../_check.ts';
-import { bytesToHex, zeroise } from '../bytes.ts';
+import { zeroise } from '../bytes.ts';
 import { KEY_BLOCK_ID_BYTES } from './key-schedule.ts';
 
 export interface QspKeySource {
@@ -18,15 +18,27 @@ export interface QspKeySource {
   take(keyBlockId: Uint8Array): Uint8Array | undefined;
 }
 
+/** A Map key for an id: one char per byte (cheaper than hex on the per-rekey path). */
+function idName(id: Uint8Array): string {
+  let name = '';
+  for (let i = 0; i < id.length; i++) name += String.fromCharCode(id[i]!);
+  return name;
+}
+
 /** Key blocks held in memory, in the order they were added. */
 export class MemoryKeySource implements QspKeySource {
   private readonly blocks = new Map<string, { id: Uint8Array; key: Uint8Array }>();
+  /** Names in the order added, and how many at the front are gone: nextId is O(1), not a walk past deleted Map slots. */
+  private order: string[] = [];
+  private head = 0;
 
   add(keyBlockId: Uint8Array, key: Uint8Array): void {
     checkBytes('keyBlockId', keyBlockId, KEY_BLOCK_ID_BYTES);
     if (checkBytes('key', key).length < 16) throw new RangeError(`"key" expected at least 16 bytes, got ${key.length}`);
     if (keyBlockId.every((b) => b === 0)) throw new RangeError('"keyBlockId" must not be all zero (that id means "no block")');
-    this.blocks.set(bytesToHex(keyBlockId), { id: keyBlockId.slice(), key: key.slice() });
+    const name = idName(keyBlockId);
+    if (!this.blocks.has(name)) this.order.push(name);
+    this.blocks.set(name, { id: keyBlockId.slice(), key: key.slice() });
   }
 
   get size(): number {
@@ -34,16 +46,20 @@ export class MemoryKeySource implements QspKeySource {
   }
 
   nextId(): Uint8Array | undefined {
-    for (const b of this.blocks.values()) return b.id.slice();
-    return undefined;
+    while (this.head < this.order.length && !this.blocks.has(this.order[this.head]!)) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
+    return this.head < this.order.length ? this.blocks.get(this.order[this.head]!)!.id.slice() : undefined;
   }
 
   peek(keyBlockId: Uint8Array): Uint8Array | undefined {
-    return this.blocks.get(bytesToHex(checkBytes('keyBlockId', keyBlockId)))?.key.slice();
+    return this.blocks.get(idName(checkBytes('keyBlockId', keyBlockId)))?.key.slice();
   }
 
   take(keyBlockId: Uint8Array): Uint8Array | undefined {
-    const name = bytesToHex(checkBytes('keyBlockId', keyBlockId));
+    const name = idName(checkBytes('keyBlockId', keyBlockId));
     const b = this.blocks.get(name);
     if (!b) return undefined;
     this.blocks.delete(name);

@@ -20,34 +20,49 @@ export type RekeyMessage =
   | { type: 1; newEpoch: number; material: Uint8Array; keyBlockId: Uint8Array }
   | { type: 2; newEpoch: number; confirm: Uint8Array };
 
-export function encodeRekeyInit(newEpoch: number, material: Uint8Array, keyBlockId: Uint8Array): Uint8Array {
-  const out = new Uint8Array(REKEY_INIT_BYTES);
+function putU32(out: Uint8Array, at: number, v: number): void {
+  out[at] = v >>> 24;
+  out[at + 1] = v >>> 16;
+  out[at + 2] = v >>> 8;
+  out[at + 3] = v;
+}
+
+/** INIT into `out` (a fresh buffer by default; the session reuses one for its single pending INIT). */
+export function encodeRekeyInit(newEpoch: number, material: Uint8Array, keyBlockId: Uint8Array, out = new Uint8Array(REKEY_INIT_BYTES)): Uint8Array {
   out.set(REKEY_MAGIC);
   out[4] = RekeyType.INIT;
-  new DataView(out.buffer).setUint32(5, newEpoch);
+  putU32(out, 5, newEpoch);
   out.set(material, 9);
   out.set(keyBlockId, 9 + REKEY_MATERIAL_BYTES);
   return out;
 }
 
-export function encodeRekeyAck(newEpoch: number, confirm: Uint8Array): Uint8Array {
-  const out = new Uint8Array(REKEY_ACK_BYTES);
+export function encodeRekeyAck(newEpoch: number, confirm: Uint8Array, out = new Uint8Array(REKEY_ACK_BYTES)): Uint8Array {
   out.set(REKEY_MAGIC);
   out[4] = RekeyType.ACK;
-  new DataView(out.buffer).setUint32(5, newEpoch);
+  putU32(out, 5, newEpoch);
   out.set(confirm, 9);
   return out;
 }
 
+/** material ‖ "ack", hashed from one buffer that is wiped after each use. */
+const CONFIRM_INPUT = new Uint8Array(REKEY_MATERIAL_BYTES + REKEY_CONFIRM_SUFFIX.length);
+CONFIRM_INPUT.set(label(REKEY_CONFIRM_SUFFIX), REKEY_MATERIAL_BYTES);
+
 export function rekeyConfirm(crypto: SymmetricCrypto, material: Uint8Array): Uint8Array {
-  return crypto.sha256(concatBytes(material, label(REKEY_CONFIRM_SUFFIX)));
+  if (material.length !== REKEY_MATERIAL_BYTES) return crypto.sha256(concatBytes(material, label(REKEY_CONFIRM_SUFFIX)));
+  CONFIRM_INPUT.set(material);
+  const confirm = crypto.sha256(CONFIRM_INPUT);
+  CONFIRM_INPUT.fill(0, 0, REKEY_MATERIAL_BYTES);
+  return confirm;
 }
 
 /** undefined when malformed (wrong magic, type or length). */
 export function decodeRekey(plaintext: Uint8Array): RekeyMessage | undefined {
   if (plaintext.length < 9) return undefined;
   for (let i = 0; i < 4; i++) if (plaintext[i] !== REKEY_MAGIC[i]) return undefined;
-  const newEpoch = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.length).getUint32(5);
+  const p = plaintext;
+  const newEpoch = ((p[5]! << 24) | (p[6]! << 16) | (p[7]! << 8) | p[8]!) >>> 0;
   if (plaintext[4] === RekeyType.INIT && plaintext.length === REKEY_INIT_BYTES)
     return { type: 1, newEpoch, material: plaintext.slice(9, 9 + REKEY_MATERIAL_BYTES), keyBlockId: plaintext.slice(9 + REKEY_MATERIAL_BYTES) };
   if (plaintext[4] === RekeyType.ACK && plaintext.length === REKEY_ACK_BYTES)

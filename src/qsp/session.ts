@@ -23,7 +23,7 @@ import { AeadAlgorithm, type SymmetricCrypto } from '../../hal/crypto.ts';
 import type { Clock } from '../../hal/clock.ts';
 import type { Entropy } from '../../hal/entropy.ts';
 import { checkBytes, checkInteger, checkObject } from '../_check.ts';
-import { asciiBytes, concatBytes, equalBytes, zeroise } from '../bytes.ts';
+import { asciiBytes, equalBytes, zeroise } from '../bytes.ts';
 import { nobleCrypto } from '../crypto/noble.ts';
 import type { Identity } from '../qkd/auth.ts';
 import { CloseReason, decodeClosePlaintext, encodeClosePlaintext } from './close.ts';
@@ -33,7 +33,7 @@ import {
 import { ClientHandshake, HandshakeError, HandshakeType, type HandshakeResult, ServerHandshake, SessionMode } from './handshake.ts';
 import { AadPrefix, deriveEpochKeys, destroyEpochKeys, type EpochKeys, label, NO_KEY_BLOCK } from './key-schedule.ts';
 import type { QspKeySource } from './key-source.ts';
-import { decodeRekey, encodeRekeyAck, encodeRekeyInit, REKEY_MATERIAL_BYTES, rekeyConfirm, RekeyType } from './rekey.ts';
+import { decodeRekey, encodeRekeyAck, encodeRekeyInit, REKEY_ACK_BYTES, REKEY_INIT_BYTES, REKEY_MATERIAL_BYTES, rekeyConfirm, RekeyType } from './rekey.ts';
 import { DEFAULT_REPLAY_WINDOW, ReplayVerdict, ReplayWindow } from './anti-replay.ts';
 import { DROP, FAIL, QspEvent, QspState, type Role, transition } from './state-table.ts';
 
@@ -123,6 +123,28 @@ function nonceMatchesHeader(d: Uint8Array): boolean {
   return diff === 0;
 }
 
+/**
+ * Frames up to FRAME_SLAB_MAX_BYTES are views into a shared slab (never overlapping): a fresh small
+ * buffer costs more than sealing a rekey message on Node (V8 allocates it, then moves it off its
+ * heap when native code reads it). Frames carry only ciphertext and public headers; secrets live
+ * in the session's own buffers below. 16 KiB, not more: on a board the slab a held frame keeps
+ * alive counts against the agent's ~128 KiB heap budget.
+ */
+const FRAME_SLAB_BYTES = 16 * 1024;
+const FRAME_SLAB_MAX_BYTES = 2048;
+let frameSlab = new ArrayBuffer(FRAME_SLAB_BYTES);
+let frameSlabUsed = 0;
+function frameBuffer(length: number): Uint8Array<ArrayBuffer> {
+  if (length > FRAME_SLAB_MAX_BYTES) return new Uint8Array(length);
+  if (frameSlabUsed + length > FRAME_SLAB_BYTES) {
+    frameSlab = new ArrayBuffer(FRAME_SLAB_BYTES);
+    frameSlabUsed = 0;
+  }
+  const out = new Uint8Array(frameSlab, frameSlabUsed, length);
+  frameSlabUsed += (length + 7) & ~7;
+  return out;
+}
+
 /** Highest seq for data; the last one is kept for CLOSE so a session can always say why it ends. */
 const MAX_DATA_SEQ = 0xffff_fffe;
 const MAX_EPOCH = 0xffff_ffff;
@@ -153,6 +175,12 @@ export class QspSession {
   private sendSeq = 0;
   private lastEpoch = 0;
   private readonly aadScratch: Array<Uint8Array | undefined> = [];
+  /** The one pending INIT's plaintext (server), the ACK being sealed and the client's rekey ikm: reused, wiped after use. */
+  private readonly initBuffer = new Uint8Array(new ArrayBuffer(REKEY_INIT_BYTES));
+  private readonly ackBuffer = new Uint8Array(new ArrayBuffer(REKEY_ACK_BYTES));
+  private readonly ikmBuffer = new Uint8Array(new ArrayBuffer(REKEY_MATERIAL_BYTES));
+  /** material ‖ QKD key, reused while blocks keep one size. */
+  private qkdIkmBuffer: Uint8Array | undefined;
   private readonly replay: ReplayWindow;
   private epochFrames = 0;
   private epochBytes = 0;
@@ -429,7 +457,7 @@ export class QspSession {
       if (msg.newEpoch !== pending.keys.epoch) return this.fail(CloseReason.EPOCH_MISMATCH, 'ACK for another epoch');
       if (!equalBytes(msg.confirm, pending.confirm)) return this.fail(CloseReason.REKEY_FAILED, 'ACK confirm differs');
       // §7.3: the server commits after verifying ACK
-      destroyEpochKeys(this.previous);
+      destroyEpochKeys(this.previous, this.crypto);
       this.previous = current;
       this.current = pending.keys;
       this.lastConfirm = pending.confirm;
@@ -445,7 +473,7 @@ export class QspSession {
       const confirm = rekeyConfirm(this.crypto, msg.material);
       zeroise(msg.material);
       if (!equalBytes(confirm, this.lastConfirm)) return this.fail(CloseReason.REKEY_FAILED, 'a second INIT for the same epoch');
-      return [this.seal(FrameType.REKEY, this.previous, encodeRekeyAck(msg.newEpoch, confirm))]; // ACK lost: answer again
+      return [this.seal(FrameType.REKEY, this.previous, encodeRekeyAck(msg.newEpoch, confirm, this.ackBuffer))]; // ACK lost: answer again
     }
     if (frameEpoch !== current.epoch || msg.newEpoch !== current.epoch + 1) {
       zeroise(msg.material);
@@ -460,13 +488,13 @@ export class QspSession {
         return this.fail(CloseReason.UNKNOWN_KEY_BLOCK, 'INIT names a key block not held here');
       }
     }
-    const ikm = qkdKey ? concatBytes(msg.material, qkdKey) : msg.material;
+    const ikm = this.rekeyIkm(msg.material, qkdKey);
     const keys = deriveEpochKeys(this.crypto, current.secret, ikm, msg.newEpoch, msg.keyBlockId, withQkd);
     const confirm = rekeyConfirm(this.crypto, msg.material);
     zeroise(ikm, msg.material, qkdKey);
-    const ack = this.seal(FrameType.REKEY, current, encodeRekeyAck(msg.newEpoch, confirm));
+    const ack = this.seal(FrameType.REKEY, current, encodeRekeyAck(msg.newEpoch, confirm, this.ackBuffer));
     // §7.3: the client commits immediately after sending ACK
-    destroyEpochKeys(this.previous);
+    destroyEpochKeys(this.previous, this.crypto);
     this.previous = current;
     this.current = keys;
     this.lastConfirm = confirm;
@@ -483,21 +511,37 @@ export class QspSession {
       return;
     }
     const next = transition(this._state, QspEvent.TX_REKEY_INIT, this.role) as QspState;
-    const material = this.o.entropy.randomBytes(REKEY_MATERIAL_BYTES);
     const id = this.o.keySource.nextId();
     const qkdKey = id ? this.o.keySource.take(id) : undefined;
     const keyBlockId = qkdKey ? id! : NO_KEY_BLOCK;
-    const ikm = qkdKey ? concatBytes(material, qkdKey) : material;
     const newEpoch = current.epoch + 1;
+    // the material goes straight into the INIT plaintext (kept for retransmission until ACK)
+    const fresh = this.o.entropy.randomBytes(REKEY_MATERIAL_BYTES);
+    const initPlaintext = encodeRekeyInit(newEpoch, fresh, keyBlockId, this.initBuffer);
+    zeroise(fresh);
+    const material = initPlaintext.subarray(9, 9 + REKEY_MATERIAL_BYTES);
+    const ikm = qkdKey ? this.rekeyIkm(material, qkdKey) : material;
     const keys = deriveEpochKeys(this.crypto, current.secret, ikm, newEpoch, keyBlockId, !!qkdKey);
-    const initPlaintext = encodeRekeyInit(newEpoch, material, keyBlockId);
     this.pending = { keys, confirm: rekeyConfirm(this.crypto, material), initPlaintext, sentAt: this.o.clock.monotonicMs(), retries: 0 };
-    zeroise(ikm, material, qkdKey);
+    if (qkdKey) zeroise(ikm, qkdKey);
     // hold current + pending only: the previous epoch goes now (seed §6.1, at most two)
-    destroyEpochKeys(this.previous);
+    destroyEpochKeys(this.previous, this.crypto);
     this.previous = undefined;
     this._state = next;
     out.push(this.seal(FrameType.REKEY, current, initPlaintext));
+  }
+
+  /** material (‖ QKD key) in this session's own buffer; the caller zeroises it after the derivation. */
+  private rekeyIkm(material: Uint8Array, qkdKey: Uint8Array | undefined): Uint8Array {
+    if (!qkdKey) {
+      this.ikmBuffer.set(material);
+      return this.ikmBuffer;
+    }
+    const length = REKEY_MATERIAL_BYTES + qkdKey.length;
+    if (this.qkdIkmBuffer?.length !== length) this.qkdIkmBuffer = new Uint8Array(new ArrayBuffer(length));
+    this.qkdIkmBuffer.set(material);
+    this.qkdIkmBuffer.set(qkdKey, REKEY_MATERIAL_BYTES);
+    return this.qkdIkmBuffer;
   }
 
   private maybeRekey(out: Uint8Array[]): void {
@@ -535,7 +579,7 @@ export class QspSession {
   private seal(type: FrameType, keys: EpochKeys, plaintext: Uint8Array): Uint8Array {
     const seq = ++this.sendSeq;
     const payloadLength = NONCE_BYTES + plaintext.length + 16;
-    const out = new Uint8Array(HEADER_BYTES + payloadLength);
+    const out = frameBuffer(HEADER_BYTES + payloadLength);
     writeHeaderWords(out, type, this.sessionHi, this.sessionLo, keys.epoch, seq, payloadLength);
     const nonce = frameNonce(keys.epoch, seq, out.subarray(HEADER_BYTES, HEADER_BYTES + NONCE_BYTES));
     const aad = this.aadFor(type, out.subarray(0, HEADER_BYTES));
@@ -586,10 +630,10 @@ export class QspSession {
 
   private destroyKeys(): void {
     this.lastEpoch = this.current?.epoch ?? this.lastEpoch;
-    destroyEpochKeys(this.current);
-    destroyEpochKeys(this.previous);
+    destroyEpochKeys(this.current, this.crypto);
+    destroyEpochKeys(this.previous, this.crypto);
     if (this.pending) {
-      destroyEpochKeys(this.pending.keys);
+      destroyEpochKeys(this.pending.keys, this.crypto);
       zeroise(this.pending.initPlaintext);
     }
     this.current = this.previous = this.pending = undefined;

@@ -1,0 +1,194 @@
+/**
+ * SymmetricCrypto port on Node, native: native/node/crypto.c (the lv_crypto addon, built with the
+ * kernels by scripts/build-native.mjs) over the OpenSSL inside the node binary. Byte-identical to
+ * the noble reference (test/qsp-crypto.test.ts: vectors and fast-check properties).
+ *
+ * Why it exists: node:crypto (hal/node/crypto.ts) spends most of a small call building objects
+ * around OpenSSL, which caps a rekey round near 7 k/s. Here a call is one Node-API call writing into
+ * a buffer, and AEAD contexts stay keyed across calls (one key schedule per epoch key, not per
+ * frame): the addon keeps a small cache from (algorithm, key bytes) to a keyed context. Callers
+ * that drop a key call `release(key)` (the QSP session does, as it zeroises epoch keys) so the
+ * schedule and the copy are wiped at once; `close()` wipes every one.
+ *
+ * Failures are typed: a missing or stale addon is NativeCryptoError(MISSING), a shape the C side
+ * refuses BAD_ARGUMENT, an OpenSSL refusal LIBCRYPTO. A forged AEAD input is `undefined`, as the
+ * port says. It never falls back to another backend silently.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { checkBytes, checkInteger } from '../../src/_check.ts';
+import { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES, AeadAlgorithm, type SymmetricCrypto } from '../crypto.ts';
+
+export const NATIVE_CRYPTO_PATH = fileURLToPath(new URL('../../native/node/build/Release/lv_crypto.node', import.meta.url));
+
+/** Why the native backend refused a call (stable codes; 1 is the AEAD forgery, reported as undefined). */
+export const NativeCryptoFailure = {
+  MISSING: 1,
+  BAD_ARGUMENT: 2,
+  LIBCRYPTO: 3,
+} as const;
+export type NativeCryptoFailure = (typeof NativeCryptoFailure)[keyof typeof NativeCryptoFailure];
+
+export class NativeCryptoError extends Error {
+  constructor(readonly reason: NativeCryptoFailure, detail: string) {
+    super(`native crypto: ${detail}`);
+    this.name = 'NativeCryptoError';
+  }
+}
+
+// statuses of crypto.c
+const OK = 0;
+const AUTH_FAILED = 1;
+const BAD_ARGUMENT = 2;
+
+interface Addon {
+  aeadSeal(alg: number, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, out: Uint8Array): number;
+  aeadOpen(alg: number, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, out: Uint8Array): number;
+  hkdf(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, out: Uint8Array): number;
+  hmac(key: Uint8Array, message: Uint8Array, out: Uint8Array): number;
+  sha256(data: Uint8Array, out: Uint8Array): number;
+  release(key: Uint8Array): number;
+  clear(): number;
+  cachedKeys(): number;
+  version(): string;
+}
+
+const FUNCTIONS = ['aeadSeal', 'aeadOpen', 'hkdf', 'hmac', 'sha256', 'release', 'clear', 'cachedKeys', 'version'] as const;
+
+let addon: Addon | undefined;
+
+function loadAddon(): Addon {
+  if (addon) return addon;
+  if (!existsSync(NATIVE_CRYPTO_PATH)) throw new NativeCryptoError(NativeCryptoFailure.MISSING, `${NATIVE_CRYPTO_PATH} is not built; run \`npm run build:native\``);
+  let loaded: Addon;
+  try {
+    loaded = createRequire(import.meta.url)(NATIVE_CRYPTO_PATH) as Addon;
+  } catch (e) {
+    throw new NativeCryptoError(NativeCryptoFailure.MISSING, `cannot load ${NATIVE_CRYPTO_PATH}: ${(e as Error).message}`);
+  }
+  for (const name of FUNCTIONS)
+    if (typeof loaded[name] !== 'function') throw new NativeCryptoError(NativeCryptoFailure.MISSING, `the addon has no ${name} (stale build; run \`npm run build:native\`)`);
+  return (addon = loaded);
+}
+
+/** True when the addon is built and loads here. */
+export function nativeCryptoAvailable(): boolean {
+  try {
+    loadAddon();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function failed(status: number, what: string): never {
+  if (status === BAD_ARGUMENT) throw new NativeCryptoError(NativeCryptoFailure.BAD_ARGUMENT, `${what}: the addon refused the arguments`);
+  throw new NativeCryptoError(NativeCryptoFailure.LIBCRYPTO, `${what}: OpenSSL refused (status ${status})`);
+}
+
+function checkAead(aead: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array): void {
+  if (aead !== AeadAlgorithm.AES_256_GCM && aead !== AeadAlgorithm.CHACHA20_POLY1305)
+    throw new RangeError(`"aead" expected 1 (AES-256-GCM) or 2 (ChaCha20-Poly1305), got ${String(aead)}`);
+  checkBytes('key', key, AEAD_KEY_BYTES);
+  checkBytes('nonce', nonce, AEAD_NONCE_BYTES);
+  checkBytes('aad', aad);
+}
+
+export interface NativeCrypto extends SymmetricCrypto {
+  /** The OpenSSL running underneath (node's own). */
+  readonly openssl: string;
+  /** Wipes the kept context of `key` (both algorithms), if any; returns how many were held. */
+  release(key: Uint8Array): number;
+  /** Wipes every kept context. */
+  close(): void;
+  /** How many keyed contexts the addon holds now (for tests). */
+  cachedKeys(): number;
+}
+
+/**
+ * Results come from slabs: V8 makes a fresh small Uint8Array on its heap, and handing one to
+ * Node-API moves it off-heap (~1.5 µs, more than the AEAD of a rekey message). Views into one
+ * large ArrayBuffer cost nothing to hand over; each view is the caller's alone (they never
+ * overlap). Derived secrets (HKDF, HMAC, SHA-256 outputs) and AEAD outputs use separate slabs, so
+ * an opened plaintext handed to an application never shares an ArrayBuffer with key material.
+ */
+const SLAB_BYTES = 64 * 1024;
+const SLAB_MAX_ITEM = 1024;
+class Slab {
+  private buffer = new ArrayBuffer(SLAB_BYTES);
+  private used = 0;
+  allocate(length: number): Uint8Array {
+    if (length > SLAB_MAX_ITEM) return new Uint8Array(length);
+    if (this.used + length > SLAB_BYTES) {
+      this.buffer = new ArrayBuffer(SLAB_BYTES);
+      this.used = 0;
+    }
+    const out = new Uint8Array(this.buffer, this.used, length);
+    this.used += (length + 7) & ~7;
+    return out;
+  }
+}
+const derivedSlab = new Slab();
+const aeadSlab = new Slab();
+
+/** The native backend; throws NativeCryptoError(MISSING) when the addon is not built. */
+export function nativeCrypto(): NativeCrypto {
+  const a = loadAddon();
+  return {
+    name: 'node:native',
+    openssl: a.version(),
+    seal(aead, key, nonce, aad, plaintext, output) {
+      checkAead(aead, key, nonce, aad);
+      checkBytes('plaintext', plaintext);
+      if (output !== undefined) checkBytes('output', output, plaintext.length + AEAD_TAG_BYTES);
+      const out = output ?? aeadSlab.allocate(plaintext.length + AEAD_TAG_BYTES);
+      const status = a.aeadSeal(aead, key, nonce, aad, plaintext, out);
+      if (status !== OK) failed(status, 'seal');
+      return out;
+    },
+    open(aead, key, nonce, aad, sealed) {
+      checkAead(aead, key, nonce, aad);
+      if (checkBytes('sealed', sealed).length < AEAD_TAG_BYTES) return undefined;
+      const out = aeadSlab.allocate(sealed.length - AEAD_TAG_BYTES);
+      const status = a.aeadOpen(aead, key, nonce, aad, sealed, out);
+      if (status === OK) return out;
+      if (status === AUTH_FAILED) return undefined;
+      return failed(status, 'open');
+    },
+    hkdf(ikm, salt, info, length) {
+      checkBytes('ikm', ikm);
+      checkBytes('salt', salt);
+      checkBytes('info', info);
+      const out = derivedSlab.allocate(checkInteger('length', length, 1, 255 * 32));
+      const status = a.hkdf(ikm, salt, info, out);
+      if (status !== OK) failed(status, 'hkdf');
+      return out;
+    },
+    hmacSha256(key, message) {
+      checkBytes('key', key);
+      checkBytes('message', message);
+      const out = derivedSlab.allocate(32);
+      const status = a.hmac(key, message, out);
+      if (status !== OK) failed(status, 'hmacSha256');
+      return out;
+    },
+    sha256(data) {
+      checkBytes('data', data);
+      const out = derivedSlab.allocate(32);
+      const status = a.sha256(data, out);
+      if (status !== OK) failed(status, 'sha256');
+      return out;
+    },
+    release(key) {
+      checkBytes('key', key, AEAD_KEY_BYTES);
+      return a.release(key);
+    },
+    close() {
+      a.clear();
+    },
+    cachedKeys() {
+      return a.cachedKeys();
+    },
+  };
+}
