@@ -21,6 +21,7 @@ import type { PhotonicsRx } from '../../hal/photonics.ts';
 import { zeroise } from '../bytes.ts';
 import { allowsKey, classifyQber, QBER_STATE_NAMES } from '../policy/qber.ts';
 import { BlockParty, type BlockOptions, type FrontResult } from './block.ts';
+import { ln, log2 } from '../_libm.ts';
 import { binaryEntropy } from './binary-entropy.ts';
 import { QkdAbort, QkdAbortReason, requireHealthy } from './errors.ts';
 import type { FiniteKeyBound } from './finite-key.ts';
@@ -57,7 +58,7 @@ export function chshReading(terms: Uint8Array, alice: Uint8Array, bob: Uint8Arra
     const n = total[k]!;
     if (n === 0) return { S: 0, lowerS: 0, samples: total };
     S += CHSH_TERMS[k]![2] * (2 * agree[k]! - n) / n;
-    margin += Math.sqrt((2 * Math.log(21 / epsSec)) / n);
+    margin += Math.sqrt((2 * ln(21 / epsSec)) / n);
   }
   return { S, lowerS: S - margin, samples: total };
 }
@@ -66,7 +67,7 @@ export function chshReading(terms: Uint8Array, alice: Uint8Array, bob: Uint8Arra
 export function e91KeyLength(keyBits: number, lowerS: number, leakedBits: number, epsSec: number, epsCor: number): FiniteKeyBound {
   if (lowerS <= 2) return { sX0: 0, sX1: 0, sZ0: 0, sZ1: 0, vZ1: 0, phiX: 0.5, length: 0, reason: `CHSH lower bound ${lowerS.toFixed(3)} ≤ 2` };
   const phi = (1 - Math.sqrt(Math.min(1, (lowerS / 2) ** 2 - 1))) / 2;
-  const ell = Math.floor(keyBits * (1 - binaryEntropy(phi)) - leakedBits - 6 * Math.log2(21 / epsSec) - Math.log2(2 / epsCor));
+  const ell = Math.floor(keyBits * (1 - binaryEntropy(phi)) - leakedBits - 6 * log2(21 / epsSec) - log2(2 / epsCor));
   return { sX0: 0, sX1: keyBits, sZ0: 0, sZ1: 0, vZ1: 0, phiX: phi, length: Math.max(0, ell), ...(ell > 0 ? {} : { reason: 'the DI bound leaves no key' }) };
 }
 

@@ -19,6 +19,7 @@
  * cap keeps ℓ ≤ n_X even for counts no honest channel would produce.
  */
 import { checkInteger, checkNumber, checkObject } from '../_check.ts';
+import { exp, ln, log2 } from '../_libm.ts';
 import { binaryEntropy } from './binary-entropy.ts';
 
 export interface DecoySettings {
@@ -112,7 +113,7 @@ function checkBasis(field: string, value: unknown): { n: Triple; m: Triple } {
 /** n^±_k: the Hoeffding interval on the count expected if every pulse had intensity k, scaled by e^{μk}/p_k. */
 function deviations(counts: Triple, mu: Triple, p: Triple, lnTerm: number): { lo: Triple; hi: Triple } {
   const delta = Math.sqrt(((counts[0] + counts[1] + counts[2]) / 2) * lnTerm);
-  const scale = (k: number) => Math.exp(mu[k]!) / p[k]!;
+  const scale = (k: number) => exp(mu[k]!) / p[k]!;
   return {
     lo: [scale(0) * (counts[0] - delta), scale(1) * (counts[1] - delta), scale(2) * (counts[2] - delta)],
     hi: [scale(0) * (counts[0] + delta), scale(1) * (counts[1] + delta), scale(2) * (counts[2] + delta)],
@@ -133,7 +134,7 @@ function vacuumAndSinglePhoton(n: Triple, mu: Triple, tau0: number, tau1: number
 function gamma(a: number, b: number, c: number, d: number): number {
   if (b <= 0) return 0;
   const spread = ((c + d) * (1 - b) * b) / (c * d * Math.LN2);
-  const log = Math.log2(((c + d) / (c * d * (1 - b) * b)) * ((EPS_SPLIT * EPS_SPLIT) / (a * a)));
+  const log = log2(((c + d) / (c * d * (1 - b) * b)) * ((EPS_SPLIT * EPS_SPLIT) / (a * a)));
   // A log below 0 only happens for ε_sec near 1 with huge counts: no deviation is needed then.
   return Math.sqrt(Math.max(0, spread * log));
 }
@@ -149,8 +150,8 @@ export function finiteKeyBound(input: FiniteKeyInput): FiniteKeyBound {
   const epsSec = checkOpenUnit('epsSec', i.epsSec);
   const epsCor = checkOpenUnit('epsCor', i.epsCor);
 
-  const lnTerm = Math.log(EPS_SPLIT / epsSec);
-  const weights = [p[0] * Math.exp(-mu[0]), p[1] * Math.exp(-mu[1]), p[2] * Math.exp(-mu[2])];
+  const lnTerm = ln(EPS_SPLIT / epsSec);
+  const weights = [p[0] * exp(-mu[0]), p[1] * exp(-mu[1]), p[2] * exp(-mu[2])];
   const tau0 = weights[0]! + weights[1]! + weights[2]!;
   const tau1 = weights[0]! * mu[0] + weights[1]! * mu[1] + weights[2]! * mu[2];
 
@@ -169,7 +170,7 @@ export function finiteKeyBound(input: FiniteKeyInput): FiniteKeyBound {
   const phiX = observed >= 0.5 ? observed : observed + gamma(epsSec, observed, sZ1, sX1);
   if (phiX >= 0.5) return { ...bounds, phiX, length: 0, reason: 'phase error bound ≥ 1/2' };
 
-  const raw = sX0 + sX1 - sX1 * binaryEntropy(phiX) - leakedBits - 6 * Math.log2(EPS_SPLIT / epsSec) - Math.log2(2 / epsCor);
+  const raw = sX0 + sX1 - sX1 * binaryEntropy(phiX) - leakedBits - 6 * log2(EPS_SPLIT / epsSec) - log2(2 / epsCor);
   const length = Math.floor(raw);
   if (length <= 0) return { ...bounds, phiX, length: 0, reason: 'error correction and finite-size terms exceed the bounded secrecy' };
   return { ...bounds, phiX, length };
