@@ -10,6 +10,7 @@
  * says on start-up, one line each, where it listens and where the certificates are.
  */
 import { randomInt } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -23,6 +24,7 @@ import { NodeClock } from '../hal/node/clock.ts';
 import { NodeEntropy } from '../hal/node/entropy.ts';
 import { FileSealer } from '../hal/node/file-sealer.ts';
 import { batchStats, startKeyServer } from '../hal/node/key-server.ts';
+import { startCheckpointSigner } from '../hal/node/checkpoint-signer.ts';
 import { SqliteStorage } from '../hal/node/sqlite-storage.ts';
 import { DEFAULT_SERVICE_CONFIG, KeyService, type ServiceConfig } from '../src/agent/service.ts';
 import { base64Decode, base64Encode } from '../src/base64.ts';
@@ -180,29 +182,35 @@ function ensureDevMission(dir: string, entropy: NodeEntropy, wallMs: number) {
 export async function serve(o: ServeOptions) {
   const stateDir = resolve(o.stateDir);
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  // checkpoints on a 30 s timer (and at shutdown), not every N records: an ML-DSA-65 signature
-  // costs tens of ms, which must not land inside request latency
+  // checkpoints on a 30 s timer, signed on a worker thread (and at shutdown, in place), not every N
+  // records: an ML-DSA-65 signature costs ~11 ms, which must not land inside request latency
   const config = { ...serviceConfigFromEnv(process.env), checkpointEvery: 1_000_000 };
   const clock = new NodeClock();
   const entropy = new NodeEntropy();
   const tls = ensureDevTls(join(stateDir, 'tls'));
   const mission = ensureDevMission(join(stateDir, 'mission'), entropy, clock.wallMs());
-  const storage = new SqliteStorage(join(stateDir, 'lightvibes.db'));
+  // WAL checkpoints (page copies + two syncs, about once a second under load) on their own thread
+  const storage = new SqliteStorage(join(stateDir, 'lightvibes.db'), { checkpointInWorker: true });
   const sealer = new FileSealer(join(stateDir, 'kek.bin'));
   const engine = o.dev ? undefined : new QkdEngineSupply({ linkId: DEV_LINK, clock, lossDb: ENGINE_SCENARIO.photonics.lossDb ?? 0 });
   const supply = engine ?? new SimKeySupply({ linkId: DEV_LINK, entropy, clock, secureRateBps: o.simRateBps, blockBits: o.simBlockBits, initialBlocks: o.simInitialBlocks });
   const engineThread = engine && startQkdEngine(engine, o.qkdPulses);
-  const service = new KeyService({ storage, sealer, clock, entropy, supplies: [supply], mission: mission.policy }, config);
+  // timer checkpoints are signed on a worker thread (hal/node/checkpoint-signer.ts), appended when done
+  const service = new KeyService({ storage, sealer, clock, entropy, supplies: [supply], mission: mission.policy, checkpointSigner: startCheckpointSigner }, config);
   service.tick();
   // --dev: a simulated trusted-node network behind /v1/relay/*; without it this agent runs no relay (404)
   if (o.dev) attachRelay(service, devRelay(mission.policy.kme_id, entropy));
   const log = o.quiet ? undefined : (line: string) => process.stdout.write(line + '\n');
+  // each batch is answered once its own WAL fdatasync has finished, off the event loop
   const server = await startKeyServer({
-    service, host: o.host, port: o.port, metricsPort: o.metricsPort, log, group: (work) => storage.group(work),
+    service, host: o.host, port: o.port, metricsPort: o.metricsPort, log, groupDurable: (work) => storage.groupDurable(work),
+    onStorageFailure: (e) => { console.error(`serve: storage sync failed (${e.message}); stopping`); process.exit(70); },
     tls: { key: readFileSync(tls.serverKey, 'utf8'), cert: readFileSync(tls.serverCert, 'utf8'), ca: readFileSync(tls.ca, 'utf8') },
   });
   const ticker = setInterval(() => service.tick(), 250);
-  const checkpointer = setInterval(() => { if (service.evidence.uncheckpointed > 0) service.checkpoint(); }, 30_000);
+  const checkpointer = setInterval(() => {
+    service.checkpointDetached().catch((e) => { console.error(`serve: evidence checkpoint failed (${e.message}); stopping`); process.exit(70); });
+  }, 30_000);
   // tombstones past the longest TTL + skew answer nothing a missing name would not: prune them
   const pruner = setInterval(() => service.pruneTombstones(), 600_000);
   console.log(`lightvibes: API (HTTPS, mutual TLS, every route needs a SAE client certificate) listening on https://${o.host}:${server.apiPort}`);
@@ -215,6 +223,8 @@ export async function serve(o: ServeOptions) {
   console.log(o.dev
     ? `lightvibes: trusted-node relay (--dev): simulated network ${mission.policy.kme_id}, relay-1..3, kme-b, kme-c on /v1/relay/routes and /v1/relay/keys/request`
     : 'lightvibes: no trusted-node relay attached (/v1/relay/* answer 404)');
+  const loopDelay = process.env.LIGHTVIBES_BATCH_STATS ? monitorEventLoopDelay({ resolution: 1 }) : undefined;
+  loopDelay?.enable();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -223,6 +233,14 @@ export async function serve(o: ServeOptions) {
       const cpu = process.cpuUsage();
       console.error(`lightvibes: group commit: ${batchStats.requests} requests in ${batchStats.batches} commits, ${batchStats.ms.toFixed(0)} ms inside them; `
         + `process CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (${((cpu.user + cpu.system) / 1000 / Math.max(1, batchStats.requests)).toFixed(3)} ms per API request, start-up included)`);
+      const s = storage.syncStats;
+      console.error(`lightvibes: WAL fdatasync: ${s.syncs} syncs (${s.asyncSyncs} off the event loop), mean ${(s.ms / Math.max(1, s.syncs)).toFixed(3)} ms`);
+      const c = await storage.checkpointStats();
+      if (c) console.error(`lightvibes: WAL checkpoints on the worker thread: ${c.runs} runs, ${c.passes} passes, ${c.ms.toFixed(0)} ms, WAL at most ${c.maxLogFrames} frames`);
+      if (loopDelay) {
+        const ms = (ns: number) => (ns / 1e6).toFixed(2);
+        console.error(`lightvibes: event-loop delay (perf_hooks, 1 ms resolution): p50 ${ms(loopDelay.percentile(50))} ms, p99 ${ms(loopDelay.percentile(99))} ms, max ${ms(loopDelay.max)} ms`);
+      }
     }
     clearInterval(ticker);
     clearInterval(checkpointer);
@@ -231,6 +249,7 @@ export async function serve(o: ServeOptions) {
     engine?.destroy();
     await server.close();
     if (service.evidence.uncheckpointed > 0) service.checkpoint();
+    service.close();
     storage.close();
     sealer.destroy();
     process.exit(0);

@@ -6,6 +6,13 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SqliteStorage } from '../hal/node/sqlite-storage.ts';
+import { startCheckpointSigner } from '../hal/node/checkpoint-signer.ts';
+import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
+import { DEFAULT_SERVICE_CONFIG, KeyService } from '../src/agent/service.ts';
+import { handleRequest } from '../src/agent/api.ts';
+import { base64Encode } from '../src/base64.ts';
+import { encodeEvidenceRecord } from '../src/evidence/record.ts';
+import { signCheckpoint, signerId } from '../src/evidence/log.ts';
 import { SimEntropy } from '../hal/sim/entropy.ts';
 import { SimSealer } from '../hal/sim/sealer.ts';
 import { asciiBytes } from '../src/bytes.ts';
@@ -79,6 +86,67 @@ test('the verifier names the first bad record: edited, deleted, reordered, forge
   v = verifyEvidence([...good.slice(0, 2), asciiBytes('{"not":"a record"}')]);
   assert.equal([v.firstBad?.index, v.firstBad?.reason], [2, EvidenceReject.MALFORMED]);
   assert.match(describeVerdict('x', verifyEvidence(edit(5, (r) => { r.qber = 0.001; }))), /first bad record is #5 .*HASH_MISMATCH/);
+});
+
+test('detached checkpoints: signed on a worker thread over an earlier head while records follow; the log verifies', async () => {
+  const f = fixture({ config: { checkpointEvery: 1_000_000 } });
+  // a second service on the same store: same identity (sealed seed), with the worker signer port
+  const s = new KeyService({ storage: f.storage, sealer: f.sealer, clock: f.clock, entropy: f.entropy, supplies: [], mission: f.mission.policy, checkpointSigner: startCheckpointSigner },
+    { ...DEFAULT_SERVICE_CONFIG, checkpointEvery: 1_000_000 });
+  const refuse = () => handleRequest(s, { listener: 'api', method: 'GET', path: '/lightvibes/key/kr-00000000000000000000000000000000', query: {}, caller: 'sae-a' });
+  try {
+    refuse();
+    const head = s.evidence.headSeq;
+    const pending = s.checkpointDetached();
+    refuse(); refuse(); // committed while the signature is being made
+    assert.is(await pending, true);
+    const all = records(f).map((r) => JSON.parse(asciiString(r)));
+    const cp = all[all.length - 1];
+    assert.equal([cp.kind, cp.upto_seq, cp.seq], [EvidenceKind.CHECKPOINT, head, head + 3], 'covers the head taken, two records back');
+    const v = verifyEvidence(records(f));
+    assert.ok(v.ok, JSON.stringify(v));
+    assert.is(v.checkpointedUpTo, head);
+    assert.is(s.evidence.uncheckpointed, 2, 'the two records after the covered head still await a checkpoint');
+    // a checkpoint signed in place meanwhile covers more: the detached one is dropped, the log stays valid
+    refuse();
+    const late = s.checkpointDetached();
+    s.checkpoint();
+    assert.is(await late, false);
+    assert.ok(verifyEvidence(records(f)).ok);
+    assert.is(await s.checkpointDetached(), false, 'nothing new to cover');
+  } finally {
+    s.close();
+  }
+});
+
+test('the verifier on detached checkpoints: head must be record upto_seq, never behind an earlier checkpoint', () => {
+  const id = ml_dsa65.keygen(new Uint8Array(32).fill(7));
+  const chain: any[] = [];
+  const add = (kind: EvidenceKind, fields: Record<string, unknown>) => {
+    const last = chain[chain.length - 1];
+    chain.push(makeEvidenceRecord(last ? last.seq : -1, last ? last.hash : GENESIS_PREV, kind, 1_763_900_000_000, fields as any));
+  };
+  const checkpoint = (upto: number, head = chain[upto].hash) =>
+    add(EvidenceKind.CHECKPOINT, { upto_seq: upto, head, signer: signerId(id.publicKey), signature: base64Encode(signCheckpoint(upto, head, id, false)) });
+  add(EvidenceKind.GENESIS, { signer: signerId(id.publicKey), signer_public_key: base64Encode(id.publicKey) });
+  for (let i = 0; i < 4; i++) add(EvidenceKind.REQUEST_REFUSED, { reason: 'UNKNOWN', code: 1 });
+  checkpoint(2); // detached: covers #2, records #3 and #4 follow it
+  add(EvidenceKind.REQUEST_REFUSED, { reason: 'UNKNOWN', code: 1 });
+  const enc = () => chain.map((r) => encodeEvidenceRecord(r));
+  let v = verifyEvidence(enc());
+  assert.ok(v.ok, JSON.stringify(v));
+  assert.is(v.checkpointedUpTo, 2);
+  const ok = chain.slice();
+  checkpoint(1); // behind the checkpoint before it
+  v = verifyEvidence(enc());
+  assert.equal([v.firstBad?.seq, v.firstBad?.reason], [7, EvidenceReject.CHECKPOINT_HEAD_MISMATCH]);
+  chain.splice(0, chain.length, ...ok);
+  checkpoint(4, chain[3].hash); // a validly signed message whose head is not record #4's hash
+  v = verifyEvidence(enc());
+  assert.equal([v.firstBad?.seq, v.firstBad?.reason], [7, EvidenceReject.CHECKPOINT_HEAD_MISMATCH]);
+  chain.splice(0, chain.length, ...ok);
+  checkpoint(4);
+  assert.ok(verifyEvidence(enc()).ok, 'a later detached checkpoint covering more is fine');
 });
 
 test('records refuse byte arrays and fields outside the closed set (no key material by construction)', () => {

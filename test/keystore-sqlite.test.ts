@@ -1,4 +1,4 @@
-/** The desktop Storage and Sealer backends: SQLite (WAL, synchronous=FULL, secure_delete) and the file-KEK sealer. */
+/** The desktop Storage and Sealer backends: SQLite (WAL, our own fdatasync per commit, secure_delete) and the file-KEK sealer. */
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { SimClock } from '../hal/sim/clock.ts';
 const dir = mkdtempSync(join(tmpdir(), 'lv-sqlite-'));
 const bytes = (s: string) => new TextEncoder().encode(s);
 
-test('SQLite storage: WAL, synchronous=FULL, secure_delete, mode 0600', () => {
+test('SQLite storage: WAL, synchronous=NORMAL plus our own WAL fdatasync per commit, secure_delete, mode 0600', () => {
   const path = join(dir, 'a.db');
   const s = new SqliteStorage(path);
   s.transaction((tx) => tx.append('t', 'k', bytes('v')));
@@ -24,7 +24,12 @@ test('SQLite storage: WAL, synchronous=FULL, secure_delete, mode 0600', () => {
   assert.is(db.pragma('journal_mode', { simple: true }), 'wal');
   db.close();
   const again = new SqliteStorage(path) as any;
-  assert.is(again.db.pragma('synchronous', { simple: true }), 2, 'FULL');
+  assert.is(again.db.pragma('synchronous', { simple: true }), 1, 'NORMAL: the sync is ours');
+  const before = again.syncStats.syncs;
+  again.transaction((tx: any) => tx.append('t', 'k2', bytes('v')));
+  assert.is(again.syncStats.syncs, before + 1, 'a plain transaction returns after its fdatasync');
+  again.group(() => again.transaction((tx: any) => tx.append('t', 'k3', bytes('v'))));
+  assert.is(again.syncStats.syncs, before + 2, 'a group returns after ONE fdatasync');
   assert.is(again.db.pragma('secure_delete', { simple: true }), 1);
   again.close();
   assert.is(statSync(path).mode & 0o777, 0o600);
@@ -90,6 +95,44 @@ test('the service on SQLite survives a restart: pending refs still served once, 
   storage.close();
   artefact('sqlite database file', new Uint8Array(readFileSync(path)));
   try { artefact('sqlite wal file', new Uint8Array(readFileSync(path + '-wal'))); } catch { /* checkpointed */ }
+});
+
+test('SQLite groupDurable: commits at once, resolves only after a sync begun after its commit', async () => {
+  const path = join(dir, 'durable.db');
+  const s = new SqliteStorage(path);
+  s.transaction((tx) => tx.append('t', 'x', bytes('0')));
+  const order: string[] = [];
+  const first = s.groupDurable(() => s.transaction((tx) => { tx.append('t', 'a', bytes('1')); return 'a'; }));
+  assert.is(first.value, 'a');
+  assert.equal(s.get('t', 'a'), bytes('1'), 'committed (visible) before it is durable');
+  // committed while the first sync is on the thread pool: that sync must not release it
+  const second = s.groupDurable(() => s.transaction((tx) => tx.append('t', 'b', bytes('2'))));
+  const third = s.groupDurable(() => s.transaction((tx) => tx.append('t', 'c', bytes('3'))));
+  const p1 = first.durable.then(() => order.push(`a:${s.syncStats.asyncSyncs}`));
+  const p2 = second.durable.then(() => order.push(`b:${s.syncStats.asyncSyncs}`));
+  const p3 = third.durable.then(() => order.push(`c:${s.syncStats.asyncSyncs}`));
+  await Promise.all([p1, p2, p3]);
+  assert.equal(order, ['a:1', 'b:2', 'c:2'], 'the first sync covers the first commit only; one later sync covers the next two');
+  assert.throws(() => s.groupDurable(() => s.groupDurable(() => 0)), /do not nest/);
+  s.close();
+  const again = new SqliteStorage(path);
+  assert.equal(again.list('t').map((r) => r.key), ['x', 'a', 'b', 'c']);
+  again.close();
+});
+
+test('SQLite groupDurable: a failed sync rejects every waiter and refuses later commits (fail closed)', async () => {
+  const s = new SqliteStorage(join(dir, 'failing.db')) as any;
+  s.transaction((tx: any) => tx.append('t', 'x', bytes('0')));
+  const realFd = s.walFd;
+  s.walFd = 2 ** 30; // not an open descriptor: fdatasync fails with EBADF
+  const g = s.groupDurable(() => s.transaction((tx: any) => tx.append('t', 'a', bytes('1'))));
+  let rejected: unknown;
+  await g.durable.catch((e: unknown) => { rejected = e; });
+  assert.ok(rejected instanceof Error, 'the waiter is told');
+  assert.throws(() => s.groupDurable(() => 0), /sync failed/);
+  assert.throws(() => s.transaction(() => 0), /sync failed/);
+  s.walFd = realFd;
+  s.close();
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,6 +6,13 @@
  * the answer. node:http rather than a framework: the routing, validation and status codes are
  * already pure functions in the core, so the transport only moves bytes. Log lines name the
  * method, route, status and time — never a key, a sealed key or a key ref.
+ *
+ * Requests that arrive together are handled as one batch in one storage commit. With `group` the
+ * commit and its sync run on the event loop; with `groupDurable` (what `npm run serve` uses) the
+ * batch is committed at once and answered when ITS fdatasync has finished on the thread pool,
+ * while the loop reads, handles and commits the next batch. Either way a key's consumption is on
+ * disk before its bytes leave. If a commit or sync fails nothing of the batch is answered and the
+ * server stops answering (memory has moved on).
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -26,6 +33,10 @@ export interface KeyServerOptions {
    * storage transaction and answered only after its single durable commit.
    */
   readonly group?: <T>(work: () => T) => T;
+  /** SqliteStorage.groupDurable: commit now, `durable` resolves once the commit is on disk. */
+  readonly groupDurable?: <T>(work: () => T) => { readonly value: T; readonly durable: Promise<void> };
+  /** A commit or sync failed: nothing more may be acknowledged (default: exit 70). */
+  readonly onStorageFailure?: (e: Error) => void;
 }
 
 export interface KeyServer {
@@ -80,6 +91,7 @@ export const batchStats = { batches: 0, requests: 0, ms: 0 };
 
 function makeHandler(opts: KeyServerOptions, listener: 'api' | 'ops') {
   let queue: Pending[] = [];
+  let failed = false;
   const stats = listener === 'api' ? batchStats : undefined;
   const answer = (p: Pending, r: ApiResponse) => {
     p.res.writeHead(r.status, { 'content-type': r.contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(r.body) });
@@ -90,9 +102,16 @@ function makeHandler(opts: KeyServerOptions, listener: 'api' | 'ops') {
     opts.log?.(`lightvibes: internal error on ${p.method} ${loggablePath(p.path)}: ${e instanceof Error ? e.name : 'error'}`);
     return { status: 500, contentType: 'application/json', body: JSON.stringify({ message: 'internal error', details: [{ reason: 'INTERNAL', code: 0 }] }) };
   };
+  const stop = (batch: readonly Pending[], e: unknown) => {
+    failed = true;
+    opts.log?.(`lightvibes: storage commit failed (${e instanceof Error ? e.name : 'error'}); stopping`);
+    for (const p of batch) p.res.destroy();
+    (opts.onStorageFailure ?? (() => process.exit(70)))(e instanceof Error ? e : new Error(String(e)));
+  };
   const flush = () => {
     const batch = queue;
     queue = [];
+    if (failed) { for (const p of batch) p.res.destroy(); return; }
     const results: ApiResponse[] = [];
     const run = () => {
       for (const p of batch) {
@@ -104,17 +123,17 @@ function makeHandler(opts: KeyServerOptions, listener: 'api' | 'ops') {
       }
     };
     const t0 = performance.now();
+    let durable: Promise<void> | undefined;
     try {
-      if (opts.group) opts.group(run);
+      if (opts.groupDurable) durable = opts.groupDurable(run).durable;
+      else if (opts.group) opts.group(run);
       else run();
     } catch (e) {
-      // the durable commit failed: nothing in this batch may be acknowledged; stop the process
-      opts.log?.(`lightvibes: storage commit failed (${e instanceof Error ? e.name : 'error'}); stopping`);
-      for (const p of batch) p.res.destroy();
-      process.exit(70);
+      return stop(batch, e); // the commit failed: nothing in this batch may be acknowledged
     }
-    batch.forEach((p, i) => answer(p, results[i]!));
     if (stats) { stats.batches++; stats.requests += batch.length; stats.ms += performance.now() - t0; }
+    if (!durable) return batch.forEach((p, i) => answer(p, results[i]!));
+    durable.then(() => batch.forEach((p, i) => answer(p, results[i]!)), (e) => stop(batch, e));
   };
   return async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
@@ -157,6 +176,8 @@ export async function startKeyServer(opts: KeyServerOptions): Promise<KeyServer>
     minVersion: 'TLSv1.3', keepAlive: true,
   } as any, makeHandler(opts, 'api'));
   api.keepAliveTimeout = 30_000;
+  // Nagle would hold a small answer back until the previous one is acknowledged
+  api.on('secureConnection', (s: TLSSocket) => s.setNoDelay(true));
   const ops = createHttpServer(makeHandler(opts, 'ops'));
   const apiPort = await listen(api, opts.port, opts.host);
   const metricsPort = await listen(ops, opts.metricsPort, opts.host);

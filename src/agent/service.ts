@@ -13,7 +13,7 @@ import type { Storage, StorageTransaction } from '../../hal/storage.ts';
 import { base64Decode, base64Encode } from '../base64.ts';
 import { asciiBytes, bytesToHex, zeroise } from '../bytes.ts';
 import { asciiString, canonicalBytes } from '../evidence/canonical.ts';
-import { EvidenceLog } from '../evidence/log.ts';
+import { EvidenceLog, type CheckpointSigner } from '../evidence/log.ts';
 import { EvidenceKind, type EvidenceFields } from '../evidence/record.ts';
 import { etsiName, KEY_REF_REJECT_NAMES, KeyRefReject, KeyStore, refName, type KeyMeta, type KeyMode } from '../keystore/keystore.ts';
 import { keyRefId, newKeyId, newKeyRef, newSessionId } from '../keystore/keyref.ts';
@@ -77,6 +77,12 @@ export interface ServicePorts {
   readonly entropy: Entropy;
   readonly supplies: readonly KeySupply[];
   readonly mission: MissionPolicy;
+  /**
+   * Optional: a signer for detached checkpoints (`checkpointDetached`), made once from the evidence
+   * identity's secret key — on the desktop a worker thread, so the ~11 ms ML-DSA-65 signature never
+   * runs on the event loop between requests.
+   */
+  readonly checkpointSigner?: (secretKey: Uint8Array) => CheckpointSigner;
 }
 
 export interface LinkView {
@@ -169,6 +175,7 @@ export class KeyService {
   private readonly links = new Map<string, LinkEntry>();
   private readonly startedMs: number;
   private policySeq = 0;
+  private readonly signer: CheckpointSigner | undefined;
 
   constructor(private readonly ports: ServicePorts, readonly config: ServiceConfig = DEFAULT_SERVICE_CONFIG) {
     const { storage, sealer, entropy, clock } = ports;
@@ -177,6 +184,7 @@ export class KeyService {
     this.policyId = missionPolicyHash(ports.mission);
     const identity = this.loadIdentity();
     this.evidencePublicKey = identity.publicKey;
+    this.signer = ports.checkpointSigner?.(identity.secretKey);
     this.keystore = new KeyStore(storage, sealer, entropy);
     this.evidence = new EvidenceLog(storage, {
       identity, entropy, wallMs: () => clock.wallMs(), runId: this.runId, operator: config.operator,
@@ -360,6 +368,31 @@ export class KeyService {
   /** Signs a checkpoint now (shutdown, timer). */
   checkpoint(): void {
     this.commit((tx) => this.evidence.checkpoint(tx));
+  }
+
+  /**
+   * A checkpoint over the committed head, signed by the `checkpointSigner` port off this thread and
+   * appended when the signature is back (records committed meanwhile follow the head it covers).
+   * Without that port it signs here, as `checkpoint`. Resolves false when nothing needed one.
+   */
+  async checkpointDetached(): Promise<boolean> {
+    if (!this.signer) {
+      if (this.evidence.uncheckpointed === 0) return false;
+      this.checkpoint();
+      return true;
+    }
+    const target = this.evidence.checkpointTarget();
+    if (!target) return false;
+    const signature = await this.signer.sign(target.message);
+    // a checkpoint signed here meanwhile (shutdown) may cover more already
+    if (target.uptoSeq <= this.evidence.checkpointedUpTo) return false;
+    this.commit((tx) => this.evidence.appendCheckpoint(tx, target, signature));
+    return true;
+  }
+
+  /** Stops the checkpoint signer (shutdown). */
+  close(): void {
+    this.signer?.close();
   }
 
   private guard(caller: string, peerId: string, context: string, route: string): Result<MissionPeer> {

@@ -1,9 +1,10 @@
 /**
  * Offline verification of an evidence log: every record well-formed, sequence numbers
  * consecutive from the genesis record, each `prev` equal to the hash before it, each `hash`
- * recomputed, each checkpoint's head equal to the record it covers and its ML-DSA-65 signature
- * valid under the signer the genesis record names (or a pinned key). The first bad record is
- * named with a typed reason.
+ * recomputed, each checkpoint's head equal to the hash of the record it covers (`upto_seq`: the
+ * record before it, or an earlier one for a checkpoint signed detached — never one before the
+ * previous checkpoint's) and its ML-DSA-65 signature valid under the signer the genesis record
+ * names (or a pinned key). The first bad record is named with a typed reason.
  */
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { base64Decode } from '../base64.ts';
@@ -42,6 +43,9 @@ export function verifyEvidence(stored: readonly Uint8Array[], pinnedPublicKey?: 
   let checkpoints = 0;
   let checkpointedUpTo = -1;
   let signer: string | undefined;
+  // hashes of the records a next checkpoint may cover: from the last covered record on
+  let recentBase = 0;
+  let recent: string[] = [];
   const bad = (index: number, reason: EvidenceReject, seq?: number): EvidenceVerdict => ({
     ok: false, records: stored.length, checkpoints, checkpointedUpTo, signer,
     firstBad: { index, seq, reason, reasonName: EVIDENCE_REJECT_NAMES[reason] },
@@ -61,19 +65,24 @@ export function verifyEvidence(stored: readonly Uint8Array[], pinnedPublicKey?: 
     const { hash, ...body } = rec;
     if (evidenceHash(rec.prev, body) !== hash) return bad(i, EvidenceReject.HASH_MISMATCH, rec.seq);
     if (rec.kind === EvidenceKind.CHECKPOINT) {
-      if (rec.upto_seq !== i - 1 || rec.head !== prevHash) return bad(i, EvidenceReject.CHECKPOINT_HEAD_MISMATCH, rec.seq);
+      const upto = rec.upto_seq;
+      if (typeof upto !== 'number' || !Number.isSafeInteger(upto) || upto > i - 1 || upto < Math.max(0, checkpointedUpTo)
+        || upto < recentBase || rec.head !== recent[upto - recentBase]) return bad(i, EvidenceReject.CHECKPOINT_HEAD_MISMATCH, rec.seq);
       if (rec.signer !== signer) return bad(i, EvidenceReject.SIGNER_MISMATCH, rec.seq);
       const sig = rec.signature ? base64Decode(rec.signature) : undefined;
       let valid = false;
       try {
-        valid = !!sig && ml_dsa65.verify(sig, checkpointMessage(rec.upto_seq, rec.head), publicKey!, { context: asciiBytes(CHECKPOINT_CONTEXT) });
+        valid = !!sig && ml_dsa65.verify(sig, checkpointMessage(upto, rec.head!), publicKey!, { context: asciiBytes(CHECKPOINT_CONTEXT) });
       } catch {
         valid = false;
       }
       if (!valid) return bad(i, EvidenceReject.BAD_SIGNATURE, rec.seq);
       checkpoints++;
-      checkpointedUpTo = rec.upto_seq;
+      checkpointedUpTo = upto;
+      recent = recent.slice(upto - recentBase);
+      recentBase = upto;
     }
+    recent.push(hash);
     prevHash = hash;
   }
   if (stored.length === 0) return bad(0, EvidenceReject.NO_GENESIS);

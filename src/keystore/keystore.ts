@@ -76,6 +76,8 @@ export class KeyStore {
   private readonly keys = new Map<string, KeyMeta>();
   private stagedPool: PoolEntry[] | undefined;
   private stagedKeys: Array<[string, KeyMeta | undefined]> = [];
+  /** A lower bound on every live key's expiry (see `due`). */
+  private earliestExpiry = -Infinity;
 
   constructor(private readonly storage: Storage, private readonly sealer: Sealer, private readonly entropy: Entropy) {
     for (const { key, value } of storage.list(POOL_TABLE)) {
@@ -97,6 +99,11 @@ export class KeyStore {
 
   private get livePool(): PoolEntry[] {
     return this.stagedPool ?? this.pool;
+  }
+
+  /** The pool as the open transaction changes it: one copy per transaction, then edited in place. */
+  private stagingPool(): PoolEntry[] {
+    return (this.stagedPool ??= this.pool.slice());
   }
 
   /** Unissued key bytes on a link (what has committed or is staged in the open transaction). */
@@ -138,7 +145,7 @@ export class KeyStore {
       v: 1, link_id: e.linkId, block_id: e.blockId, offset: e.offset, bytes: e.bytes, qber: e.qber, ingested_ms: wallMs,
       sealed: base64Encode(sealed),
     }));
-    this.stagedPool = [...this.livePool, e];
+    this.stagingPool().push(e);
   }
 
   /**
@@ -151,7 +158,7 @@ export class KeyStore {
     const out = new Uint8Array(bytes);
     let filled = 0;
     let qber = 0;
-    const next = [...this.livePool];
+    const next = this.stagingPool();
     for (let i = 0; i < next.length && filled < bytes;) {
       const e = next[i]!;
       if (e.linkId !== linkId) { i++; continue; }
@@ -164,14 +171,12 @@ export class KeyStore {
       filled += take;
       tx.delete(POOL_TABLE, e.name);
       next.splice(i, 1);
-      this.stagedPool = next;
       if (take < e.bytes) {
         const rest = { name: `${linkId}/${e.blockId}@${e.offset + take}`, linkId, blockId: e.blockId, offset: e.offset + take, bytes: e.bytes - take, qber: e.qber };
         this.addPool(tx, rest, material.subarray(take), wallMs);
         // addPool appended at the end; keep the remainder first so blocks drain in order
-        const staged = this.stagedPool!;
-        staged.splice(staged.length - 1, 1);
-        staged.splice(i, 0, rest);
+        next.pop();
+        next.splice(i, 0, rest);
       }
       zeroise(material);
     }
@@ -261,13 +266,23 @@ export class KeyStore {
     return pruned;
   }
 
-  /** Keys whose TTL has run out, oldest first (the service retires them with evidence). */
+  /**
+   * Keys whose TTL has run out, oldest first (the service retires them with evidence). The service
+   * asks on every tick (4 Hz); a lower bound on the earliest expiry lets it skip the walk over every
+   * live key (tens of thousands under load: milliseconds of event loop) until one can be due.
+   */
   due(nowMs: number, limit = 256): KeyMeta[] {
+    if (nowMs < this.earliestExpiry) return [];
     const out: KeyMeta[] = [];
+    let earliest = Infinity;
     for (const m of this.keys.values()) {
-      if (m.expiresMs <= nowMs) out.push(m);
-      if (out.length >= limit) break;
+      if (m.expiresMs <= nowMs) {
+        if (out.length < limit) out.push(m);
+        else earliest = Math.min(earliest, m.expiresMs);
+      } else earliest = Math.min(earliest, m.expiresMs);
     }
+    // the keys returned are retired by the caller, or stay due: either way none is skipped
+    this.earliestExpiry = out.length ? Math.min(earliest, nowMs) : earliest;
     return out;
   }
 
@@ -275,7 +290,11 @@ export class KeyStore {
   settle(committed: boolean): void {
     if (committed) {
       if (this.stagedPool) this.pool = this.stagedPool;
-      for (const [name, meta] of this.stagedKeys) meta ? this.keys.set(name, meta) : this.keys.delete(name);
+      for (const [name, meta] of this.stagedKeys) {
+        if (!meta) { this.keys.delete(name); continue; }
+        this.keys.set(name, meta);
+        if (meta.expiresMs < this.earliestExpiry) this.earliestExpiry = meta.expiresMs;
+      }
     }
     this.stagedPool = undefined;
     this.stagedKeys = [];

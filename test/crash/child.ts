@@ -1,7 +1,8 @@
 /**
  * The crash-injection child: opens the key service on a SQLite state directory and hands off,
  * consumes and records keys as fast as it can until the parent kills it with SIGKILL. It says
- * what it has done only AFTER the commit returned, one line per fact, written synchronously:
+ * what it has done only AFTER the commit returned (grouped operations: after the group's
+ * fdatasync finished), one line per fact, written synchronously:
  *   READY
  *   ACK <key_ref>                        a session was acknowledged (its key must never be lost)
  *   GOT <key_ref> <tag>                  a seed-001 key was served (tag = HMAC(salt, key), never the key)
@@ -42,23 +43,41 @@ function servedKey(ref: string, sealedB64: string): Uint8Array {
   return sealer.unseal(base64Decode(sealedB64)!, new TextEncoder().encode(`LIGHTVIBES/key/v1|${ref}`));
 }
 
-for (let i = 0; ; i++) {
+/** One random operation; `tell` reports what it did once that may be said. */
+function step(tell: (line: string) => void): void {
   const r = entropy.randomBytes(1)[0]! % 8;
   if (r < 3) {
     const s = service.createSession({ caller: 'sae-a', peerId: 'sae-b', context: 'default', minKeyBits: 256, ttlS: 86_400, fallback: 'NONE' });
-    if (s.ok) { say(`ACK ${s.value.keyRef}`); pendingRefs.push(s.value.keyRef); }
+    if (s.ok) { tell(`ACK ${s.value.keyRef}`); pendingRefs.push(s.value.keyRef); }
   } else if (r < 5 && pendingRefs.length) {
     const ref = pendingRefs.splice(entropy.randomBytes(1)[0]! % pendingRefs.length, 1)[0]!;
     const k = service.takeKey('sae-a', ref, 'sealed');
-    if (k.ok) say(`GOT ${ref} ${tag(servedKey(ref, k.value.keySealed!))}`);
+    if (k.ok) tell(`GOT ${ref} ${tag(servedKey(ref, k.value.keySealed!))}`);
   } else if (r === 5) {
     const e = service.etsiEncKeys('sae-a', 'sae-b', 2, 256, []);
-    if (e.ok) for (const k of e.value) { say(`ENC ${k.key_ID} ${tag(base64Decode(k.key)!)}`); pendingEtsi.push(k.key_ID); }
+    if (e.ok) for (const k of e.value) { tell(`ENC ${k.key_ID} ${tag(base64Decode(k.key)!)}`); pendingEtsi.push(k.key_ID); }
   } else if (r === 6 && pendingEtsi.length) {
     const id = pendingEtsi.shift()!;
     const d = service.etsiDecKeys('sae-b', 'sae-a', [id]);
-    if (d.ok) say(`DEC ${id} ${tag(base64Decode(d.value[0]!.key)!)}`);
+    if (d.ok) tell(`DEC ${id} ${tag(base64Decode(d.value[0]!.key)!)}`);
   } else {
     service.tick();
   }
+}
+
+// Half the time, as the server does (hal/node/durable-key-server.ts): a group of 1–4 operations in
+// ONE commit whose fdatasync runs off the thread, its lines said only once that sync has finished,
+// the next groups committing meanwhile (a kill lands between commit and sync, or mid-sync, too).
+let said: Promise<unknown> = Promise.resolve();
+for (let i = 0; ; i++) {
+  if (entropy.randomBytes(1)[0]! % 2) {
+    await said;
+    step(say);
+    continue;
+  }
+  const lines: string[] = [];
+  const n = 1 + (entropy.randomBytes(1)[0]! % 4);
+  const { durable } = storage.groupDurable(() => { for (let k = 0; k < n; k++) step((l) => lines.push(l)); });
+  said = Promise.all([said, durable]).then(() => { for (const l of lines) say(l); });
+  if (i % 4 === 0) await said;
 }
