@@ -7,7 +7,7 @@
  * of range, an unhealthy report, silence) marks photonics unhealthy with its typed fault, yields
  * no detections, and only a clean re-sync brings it back.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,35 +20,16 @@ import { nodePulseKernel } from '../hal/hil/pulse-node.ts';
 import { nodeKernels } from '../hal/node/kernels.ts';
 import { bytesToHex } from '../src/bytes.ts';
 import { runHilSession } from '../sim/rig/hil-session.ts';
+import { type RigProcess, startRig } from '../sim/rig/xs-agent.ts';
 import { ROOT } from './xs/harness.ts';
 
-/** Agent seed whose first three HIL blocks all yield key with the rig's seed 1 (deterministic: the rig seeds each frame's channel by frame id). */
-const SEED = 3;
+/** Agent seed whose first HIL block yields key with the rig's seed 1 (deterministic: the rig seeds each frame's channel by frame id); about half the seeds do at 2·10^5 pulses. */
+const SEED = 4;
 const SLOT = { period: 1000, gateOffset: 400, gateWidth: 200, delay: 100, width: 200 };
 const work = join(ROOT, 'build', 'hil-test', String(process.pid));
 mkdirSync(work, { recursive: true });
 
-interface Rig { proc: ChildProcess; port?: number; stats(): Promise<any> }
-
-async function startRig(args: string[]): Promise<Rig> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'sim/rig/main.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '', err = '';
-  proc.stderr!.on('data', (d) => (err += d));
-  const port = await new Promise<number | undefined>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`rig did not start: ${err}`)), 20_000);
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /^RIG (udp (\d+)|serial)/m.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[2] ? Number(m[2]) : undefined); }
-    });
-    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`rig exited with ${code}: ${err}`)); });
-  });
-  const stats = () => new Promise<any>((resolve) => {
-    proc.once('exit', () => resolve(JSON.parse(/RIG stats (.*)/.exec(out)?.[1] ?? 'null')));
-    proc.kill('SIGTERM');
-  });
-  return { proc, port, stats };
-}
+type Rig = RigProcess;
 
 function bridgeOver(transport: HilTransport, extra: Partial<ConstructorParameters<typeof HilPhotonics>[0]> = {}): HilPhotonics {
   let flip = 0;
@@ -103,7 +84,7 @@ test('faulty rig (10 % drop, 5 % lost inbound, 10 % delayed, one CRC failure): r
   const stats = await rig.stats();
   assert.is(s.attempts[0]!.outcome, 'CRC', 'the block in flight at the CRC failure fails closed with the typed fault');
   assert.is(s.attempts.at(-1)!.outcome, 'key', JSON.stringify(s.attempts));
-  assert.ok(s.attempts.at(-1)!.syncs >= 1, 'key again only after a re-sync');
+  assert.ok(s.attempts[1]!.syncs >= 1, 'the next block runs only after a re-sync');
   assert.is(bytesToHex(s.alice!.key), bytesToHex(s.bob!.key));
   assert.ok(bridge.stats.retransmits > 0 && stats.cachedReplies + stats.emits > 0, 'lost frames were asked for again');
   assert.ok(stats.dropped > 0 && stats.delayed > 0);

@@ -112,3 +112,10 @@ export class XsSerialHilTransport extends SerialBase implements HilTransport, Lo
     serialClose.call(this);
   }
 }
+
+/** The agent's transport to the rig by its options (sim/rig/*.xs.ts take them as JSON). */
+export function openXsHilTransport(o: { transport: string; port?: number; path?: string }): HilTransport & LoopSource {
+  if (o.transport === 'udp') return new XsUdpHilTransport({ peer: { address: '127.0.0.1', port: o.port! } });
+  if (o.transport === 'serial') return new XsSerialHilTransport({ path: o.path! });
+  throw new TypeError(`"transport" expected "udp" or "serial", got ${String(o.transport)}`);
+}

@@ -17,12 +17,12 @@
  * the same key (never the key), the bridge's counters, and the XS heap (chunks + slots): the
  * agent at rest before and after the session, and the peak of the session's post-processing.
  */
-import { HilPhotonics, type HilTransport } from '../../hal/hil/bridge.ts';
+import { HilPhotonics } from '../../hal/hil/bridge.ts';
 import { xsPulseKernel } from '../../hal/moddable/pulse.ts';
 import { beginPhase, heapBytes } from '../../hal/xs/heap-phase.ts';
 import { xsHeap } from '../../hal/xs/heap.ts';
-import { type LoopSource, XsHilLoop } from '../../hal/xs/hil-loop.ts';
-import { XsSerialHilTransport, XsUdpHilTransport } from '../../hal/xs/hil-transport.ts';
+import { XsHilLoop } from '../../hal/xs/hil-loop.ts';
+import { openXsHilTransport } from '../../hal/xs/hil-transport.ts';
 import { xsKernels } from '../../hal/xs/kernels.ts';
 import { FlashStorage } from '../../hal/moddable/flash-storage.ts';
 import { xsFlashFiles } from '../../hal/moddable/files-xs.ts';
@@ -53,10 +53,7 @@ const SLOT = { period: 1000, gateOffset: 400, gateWidth: 200, delay: 100, width:
 const base = beginPhase(); // the modules are loaded (on a board: preloaded in flash); nothing of the agent exists yet
 
 const loop = new XsHilLoop();
-let transport: HilTransport & LoopSource;
-if (o.transport === 'udp') transport = new XsUdpHilTransport({ peer: { address: '127.0.0.1', port: o.port! } });
-else if (o.transport === 'serial') transport = new XsSerialHilTransport({ path: o.path! });
-else throw new TypeError(`"transport" expected "udp" or "serial", got ${String(o.transport)}`);
+const transport = openXsHilTransport(o);
 loop.add(transport);
 let flip = 0;
 const pulseKernel = xsPulseKernel();

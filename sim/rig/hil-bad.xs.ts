@@ -15,11 +15,11 @@
  * train through the rig. Prints one line `BAD {json}` of what each step did (the test judges it);
  * only a broken script (not a bad rig) ends without it.
  */
-import { HilFaultError, HilPhotonics, type HilTransport } from '../../hal/hil/bridge.ts';
+import { HilFaultError, HilPhotonics } from '../../hal/hil/bridge.ts';
 import { HilFaultName } from '../../hal/hil/errors.ts';
 import { xsPulseKernel } from '../../hal/moddable/pulse.ts';
-import { type LoopSource, XsHilLoop } from '../../hal/xs/hil-loop.ts';
-import { XsSerialHilTransport, XsUdpHilTransport } from '../../hal/xs/hil-transport.ts';
+import { XsHilLoop } from '../../hal/xs/hil-loop.ts';
+import { openXsHilTransport } from '../../hal/xs/hil-transport.ts';
 import type { PulseTrain } from '../../hal/photonics.ts';
 
 interface BadInputOptions {
@@ -40,10 +40,7 @@ const o = JSON.parse(scriptArgs[0] ?? '{}') as BadInputOptions;
 const SLOT = { period: 1000, gateOffset: 400, gateWidth: 200, delay: 100, width: 200 };
 
 const loop = new XsHilLoop();
-let transport: HilTransport & LoopSource;
-if (o.transport === 'udp') transport = new XsUdpHilTransport({ peer: { address: '127.0.0.1', port: o.port! } });
-else if (o.transport === 'serial') transport = new XsSerialHilTransport({ path: o.path! });
-else throw new TypeError(`"transport" expected "udp" or "serial", got ${String(o.transport)}`);
+const transport = openXsHilTransport(o);
 loop.add(transport);
 let flip = 0;
 const bridge = new HilPhotonics({
