@@ -18,7 +18,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { checkBytes, checkInteger } from '../../src/_check.ts';
-import { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES, AeadAlgorithm, type SymmetricCrypto } from '../crypto.ts';
+import { checkAeadArguments } from '../../src/crypto/aead-arguments.ts';
+import { AEAD_KEY_BYTES, AEAD_TAG_BYTES, type SymmetricCrypto } from '../crypto.ts';
 
 export const NATIVE_CRYPTO_PATH = fileURLToPath(new URL('../../native/node/build/Release/lv_crypto.node', import.meta.url));
 
@@ -87,13 +88,6 @@ function failed(status: number, what: string): never {
   throw new NativeCryptoError(NativeCryptoFailure.LIBCRYPTO, `${what}: OpenSSL refused (status ${status})`);
 }
 
-function checkAead(aead: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array): void {
-  if (aead !== AeadAlgorithm.AES_256_GCM && aead !== AeadAlgorithm.CHACHA20_POLY1305)
-    throw new RangeError(`"aead" expected 1 (AES-256-GCM) or 2 (ChaCha20-Poly1305), got ${String(aead)}`);
-  checkBytes('key', key, AEAD_KEY_BYTES);
-  checkBytes('nonce', nonce, AEAD_NONCE_BYTES);
-  checkBytes('aad', aad);
-}
 
 export interface NativeCrypto extends SymmetricCrypto {
   /** The OpenSSL running underneath (node's own). */
@@ -139,7 +133,7 @@ export function nativeCrypto(): NativeCrypto {
     name: 'node:native',
     openssl: a.version(),
     seal(aead, key, nonce, aad, plaintext, output) {
-      checkAead(aead, key, nonce, aad);
+      checkAeadArguments(aead, key, nonce, aad);
       checkBytes('plaintext', plaintext);
       if (output !== undefined) checkBytes('output', output, plaintext.length + AEAD_TAG_BYTES);
       const out = output ?? aeadSlab.allocate(plaintext.length + AEAD_TAG_BYTES);
@@ -148,7 +142,7 @@ export function nativeCrypto(): NativeCrypto {
       return out;
     },
     open(aead, key, nonce, aad, sealed) {
-      checkAead(aead, key, nonce, aad);
+      checkAeadArguments(aead, key, nonce, aad);
       if (checkBytes('sealed', sealed).length < AEAD_TAG_BYTES) return undefined;
       const out = aeadSlab.allocate(sealed.length - AEAD_TAG_BYTES);
       const status = a.aeadOpen(aead, key, nonce, aad, sealed, out);

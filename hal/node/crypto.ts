@@ -11,20 +11,9 @@
  */
 import * as nodeCryptoModule from 'node:crypto';
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync } from 'node:crypto';
-import { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES, AeadAlgorithm, type SymmetricCrypto } from '../crypto.ts';
+import { AEAD_TAG_BYTES, AeadAlgorithm, type SymmetricCrypto } from '../crypto.ts';
 import { checkBytes, checkInteger } from '../../src/_check.ts';
-
-function algorithmName(aead: AeadAlgorithm): 'aes-256-gcm' | 'chacha20-poly1305' {
-  if (aead === AeadAlgorithm.AES_256_GCM) return 'aes-256-gcm';
-  if (aead === AeadAlgorithm.CHACHA20_POLY1305) return 'chacha20-poly1305';
-  throw new RangeError(`"aead" expected 1 (AES-256-GCM) or 2 (ChaCha20-Poly1305), got ${String(aead)}`);
-}
-
-function checkAead(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array): void {
-  checkBytes('key', key, AEAD_KEY_BYTES);
-  checkBytes('nonce', nonce, AEAD_NONCE_BYTES);
-  checkBytes('aad', aad);
-}
+import { checkAeadArguments } from '../../src/crypto/aead-arguments.ts';
 
 const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
 // ChaCha20-Poly1305 needs the tag length spelt out; GCM defaults to 16 bytes and skips the parse
@@ -36,19 +25,19 @@ const oneShotHash = (nodeCryptoModule as { hash?: (algorithm: string, data: Uint
 function cipher(aead: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array) {
   return aead === AeadAlgorithm.AES_256_GCM
     ? createCipheriv('aes-256-gcm', key, nonce)
-    : createCipheriv(algorithmName(aead) as 'chacha20-poly1305', key, nonce, CHACHA_OPTIONS);
+    : createCipheriv('chacha20-poly1305', key, nonce, CHACHA_OPTIONS);
 }
 
 function decipher(aead: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array) {
   return aead === AeadAlgorithm.AES_256_GCM
     ? createDecipheriv('aes-256-gcm', key, nonce)
-    : createDecipheriv(algorithmName(aead) as 'chacha20-poly1305', key, nonce, CHACHA_OPTIONS);
+    : createDecipheriv('chacha20-poly1305', key, nonce, CHACHA_OPTIONS);
 }
 
 export const nodeCrypto: SymmetricCrypto = {
   name: 'node:openssl',
   seal(aead, key, nonce, aad, plaintext, output) {
-    checkAead(key, nonce, aad);
+    checkAeadArguments(aead, key, nonce, aad);
     checkBytes('plaintext', plaintext);
     if (output !== undefined) checkBytes('output', output, plaintext.length + AEAD_TAG_BYTES);
     const c = cipher(aead, key, nonce);
@@ -63,7 +52,7 @@ export const nodeCrypto: SymmetricCrypto = {
     return out;
   },
   open(aead, key, nonce, aad, sealed) {
-    checkAead(key, nonce, aad);
+    checkAeadArguments(aead, key, nonce, aad);
     if (checkBytes('sealed', sealed).length < AEAD_TAG_BYTES) return undefined;
     const n = sealed.length - AEAD_TAG_BYTES;
     const d = decipher(aead, key, nonce);

@@ -7,7 +7,8 @@
  * caller's configuration says so — never silently here.
  */
 import { checkBytes, checkInteger } from '../../src/_check.ts';
-import { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES, AeadAlgorithm, type SymmetricCrypto } from '../crypto.ts';
+import { checkAeadArguments } from '../../src/crypto/aead-arguments.ts';
+import { AEAD_TAG_BYTES, AeadAlgorithm, type SymmetricCrypto } from '../crypto.ts';
 
 type Fn = (...args: any[]) => any;
 
@@ -32,13 +33,6 @@ export function xsCryptoAvailable(): boolean {
   return xsCryptoBackend() !== '';
 }
 
-function checkAead(aead: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array): void {
-  if (aead !== AeadAlgorithm.AES_256_GCM && aead !== AeadAlgorithm.CHACHA20_POLY1305)
-    throw new RangeError(`"aead" expected 1 (AES-256-GCM) or 2 (ChaCha20-Poly1305), got ${String(aead)}`);
-  checkBytes('key', key, AEAD_KEY_BYTES);
-  checkBytes('nonce', nonce, AEAD_NONCE_BYTES);
-  checkBytes('aad', aad);
-}
 
 /** The libcrypto backend; throws at once if this host cannot use libcrypto. */
 export function xsCrypto(): SymmetricCrypto {
@@ -52,7 +46,7 @@ export function xsCrypto(): SymmetricCrypto {
   return Object.freeze({
     name: `xs:${backend}`,
     seal(aead: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, output?: Uint8Array) {
-      checkAead(aead, key, nonce, aad);
+      checkAeadArguments(aead, key, nonce, aad);
       checkBytes('plaintext', plaintext);
       if (output !== undefined) checkBytes('output', output, plaintext.length + AEAD_TAG_BYTES);
       const out = output ?? new Uint8Array(plaintext.length + AEAD_TAG_BYTES);
@@ -60,7 +54,7 @@ export function xsCrypto(): SymmetricCrypto {
       return out;
     },
     open(aead: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array) {
-      checkAead(aead, key, nonce, aad);
+      checkAeadArguments(aead, key, nonce, aad);
       if (checkBytes('sealed', sealed).length < AEAD_TAG_BYTES) return undefined;
       const out = new Uint8Array(sealed.length - AEAD_TAG_BYTES);
       return open(aead, key, nonce, aad, sealed, out) ? out : undefined;

@@ -7,16 +7,13 @@ import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES, AeadAlgorithm, type SymmetricCrypto } from '../../hal/crypto.ts';
+import { AEAD_TAG_BYTES, AeadAlgorithm, type SymmetricCrypto } from '../../hal/crypto.ts';
 import { checkBytes, checkInteger } from '../_check.ts';
+import { checkAeadArguments } from './aead-arguments.ts';
 
 function cipherFor(aead: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array) {
-  checkBytes('key', key, AEAD_KEY_BYTES);
-  checkBytes('nonce', nonce, AEAD_NONCE_BYTES);
-  checkBytes('aad', aad);
-  if (aead === AeadAlgorithm.AES_256_GCM) return gcm(key, nonce, aad);
-  if (aead === AeadAlgorithm.CHACHA20_POLY1305) return chacha20poly1305(key, nonce, aad);
-  throw new RangeError(`"aead" expected 1 (AES-256-GCM) or 2 (ChaCha20-Poly1305), got ${String(aead)}`);
+  checkAeadArguments(aead, key, nonce, aad);
+  return aead === AeadAlgorithm.AES_256_GCM ? gcm(key, nonce, aad) : chacha20poly1305(key, nonce, aad);
 }
 
 export const nobleCrypto: SymmetricCrypto = {
