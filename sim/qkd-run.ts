@@ -18,6 +18,7 @@ import { QkdAbort } from '../src/qkd/errors.ts';
 import { DEFAULT_SECURITY, type SecurityParameters } from '../src/qkd/estimate.ts';
 import type { KeyBlock } from '../src/qkd/keyblock.ts';
 import type { Reconciliation } from '../src/qkd/reconcile.ts';
+import { pollToEnd } from './block-poll.ts';
 
 export type BlockScenario =
   | { readonly protocol: 'bb84-decoy'; readonly source: DecoySource; readonly photonics: SimPhotonicsConfig }
@@ -79,14 +80,7 @@ export function runQkdBlock(run: BlockRun): BlockOutcome {
       who = 'bob';
       bob.measure();
     }
-    for (let round = 0; alice.state !== 'done' || bob.state !== 'done'; round++) {
-      if (round > 16) throw new Error(`block did not finish: alice ${alice.state}, bob ${bob.state}`);
-      who = 'alice';
-      alice.poll();
-      who = 'bob';
-      bob.poll();
-    }
-    return { alice: alice.result!, bob: bob.result! };
+    return pollToEnd(alice, bob, (w) => (who = w));
   } catch (e) {
     if (e instanceof QkdAbort) return { abort: { by: who, reason: e.reasonName, detail: e.detail } };
     throw e;

@@ -16,6 +16,7 @@ import { QkdAbort } from '../src/qkd/errors.ts';
 import type { SecurityParameters } from '../src/qkd/estimate.ts';
 import { LdpcReconciliation } from '../src/qkd/reconcile-ldpc.ts';
 import type { BlockOutcome } from './qkd-run.ts';
+import { pollToEnd } from './block-poll.ts';
 
 export interface FrontEnd {
   readonly tx: PhotonicsTx;
@@ -60,14 +61,7 @@ export function runBlockOver(run: FrontEndBlockRun): BlockOutcome {
     alice.start();
     who = 'bob';
     bob.measure();
-    for (let round = 0; alice.state !== 'done' || bob.state !== 'done'; round++) {
-      if (round > 16) throw new Error(`block did not finish: alice ${alice.state}, bob ${bob.state}`);
-      who = 'alice';
-      alice.poll();
-      who = 'bob';
-      bob.poll();
-    }
-    return { alice: alice.result!, bob: bob.result! };
+    return pollToEnd(alice, bob, (w) => (who = w));
   } catch (e) {
     if (e instanceof QkdAbort) return { abort: { by: who, reason: e.reasonName, detail: e.detail } };
     throw e;

@@ -17,6 +17,7 @@ import type { BlockOptions } from '../../src/qkd/block.ts';
 import { QkdAbort } from '../../src/qkd/errors.ts';
 import { LdpcReconciliation } from '../../src/qkd/reconcile-ldpc.ts';
 import type { BlockOutcome } from '../qkd-run.ts';
+import { pollToEnd } from '../block-poll.ts';
 import { SMALL_BLOCK_PULSES } from '../qkd-small.ts';
 
 export const HIL_BLOCK_SOURCE = { intensities: [0.5, 0.15, 0.0002], probabilities: [0.4, 0.3, 0.3], keyBasisProbability: 0.6 } as const;
@@ -44,14 +45,7 @@ export async function runHilBlock(bridge: HilPhotonics, seed: number, kernels: K
     await bridge.transfer();
     who = 'bob';
     bob.measure();
-    for (let round = 0; alice.state !== 'done' || bob.state !== 'done'; round++) {
-      if (round > 16) throw new Error(`block did not finish: alice ${alice.state}, bob ${bob.state}`);
-      who = 'alice';
-      alice.poll();
-      who = 'bob';
-      bob.poll();
-    }
-    return { alice: alice.result!, bob: bob.result! };
+    return pollToEnd(alice, bob, (w) => (who = w));
   } catch (e) {
     if (e instanceof HilFaultError) return { fault: HilFaultName[e.fault], abort: { by: who, reason: 'PHOTONICS', detail: e.message } };
     if (e instanceof QkdAbort) return { abort: { by: who, reason: e.reasonName, detail: e.detail } };
