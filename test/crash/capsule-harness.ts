@@ -9,7 +9,6 @@
  * After the last kill the parent runs the network to the end of its plan in-process and reports
  * the delivery ratio and the mean latency of the whole (crashed and resumed) run.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { decodeCbor } from '../../src/capsule/cbor.ts';
 import { DEFAULT_CAPSULE_POLICY } from '../../src/capsule/open.ts';
 import { DTN_NODES, DtnNetwork, T0, type DtnReport } from '../../sim/capsule-dtn.ts';
 import { ROOT } from '../xs/harness.ts';
+import { runUntilKilled } from './kill-child.ts';
 
 export interface CapsuleCrashReport {
   restarts: number;
@@ -37,26 +37,6 @@ function bundleChild(): string {
   return outfile;
 }
 
-function runChild(child: string, args: string[], killAfterMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [child, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let timer: NodeJS.Timeout | undefined;
-    p.stdout.on('data', (d) => {
-      out += d;
-      if (!timer && out.includes('READY')) timer = setTimeout(() => p.kill('SIGKILL'), killAfterMs);
-    });
-    p.stderr.on('data', (d) => { err += d; });
-    const guard = setTimeout(() => p.kill('SIGKILL'), 120_000);
-    p.on('exit', (code, signal) => {
-      clearTimeout(guard);
-      if (timer) clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`child exited by itself (code ${code}): ${err.slice(0, 800)}`));
-      else resolve(out);
-    });
-  });
-}
 
 export async function runCapsuleCrash(opts: { restarts: number; capsules: number; seed?: number; maxKillMs?: number; log?: (l: string) => void }): Promise<CapsuleCrashReport> {
   const started = Date.now();
@@ -76,7 +56,7 @@ export async function runCapsuleCrash(opts: { restarts: number; capsules: number
     for (let t = 0; t < opts.restarts; t++) {
       const r = rng.randomBytes(2);
       const killAfter = ((r[0]! << 8) | r[1]!) % (maxKill + 1);
-      const out = await runChild(child, [db, String(seed), String(opts.capsules)], killAfter);
+      const out = await runUntilKilled(child, [db, String(seed), String(opts.capsules)], killAfter, 120_000);
       restarts++;
       for (const line of out.split('\n')) {
         const [what, id, a, b] = line.split(' ');

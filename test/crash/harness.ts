@@ -9,7 +9,6 @@
  * Trials run in series on one state directory (state accumulates across kills), then a new one;
  * at the end of a series the parent takes every remaining ref itself and checks those tags too.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +29,7 @@ import { SimKeySupply } from '../../sim/key-supply.ts';
 import { devMission } from '../../sim/mission.ts';
 import { SimEntropy } from '../../hal/sim/entropy.ts';
 import { ROOT } from '../xs/harness.ts';
+import { runUntilKilled } from './kill-child.ts';
 
 export interface CrashReport {
   trials: number;
@@ -66,24 +66,7 @@ function runChild(child: string, s: SeriesState, killAfterMs: number): Promise<s
   const pendingEtsi = [...s.enc.keys()].filter((id) => !s.dec.has(id));
   writeFileSync(join(s.dir, 'refs.txt'), pendingRefs.join('\n'));
   writeFileSync(join(s.dir, 'etsi.txt'), pendingEtsi.join('\n'));
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [child, s.dir, s.salt, join(s.dir, 'refs.txt'), join(s.dir, 'etsi.txt')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let timer: NodeJS.Timeout | undefined;
-    p.stdout.on('data', (d) => {
-      out += d;
-      if (!timer && out.includes('READY')) timer = setTimeout(() => p.kill('SIGKILL'), killAfterMs);
-    });
-    p.stderr.on('data', (d) => { err += d; });
-    const guard = setTimeout(() => p.kill('SIGKILL'), 20_000);
-    p.on('exit', (code, signal) => {
-      clearTimeout(guard);
-      if (timer) clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`child exited by itself (code ${code}): ${err.slice(0, 500)}`));
-      else resolve(out);
-    });
-  });
+  return runUntilKilled(child, [s.dir, s.salt, join(s.dir, 'refs.txt'), join(s.dir, 'etsi.txt')], killAfterMs, 20_000);
 }
 
 function openService(dir: string, mission: any): { service: KeyService; storage: SqliteStorage; sealer: FileSealer } {
