@@ -20,19 +20,7 @@
 #define KAT_CASES 400
 #define KAT_DIGEST 0xd69fbcc0u
 
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond, ...)                                         \
-	do {                                                         \
-		checks++;                                                \
-		if (!(cond)) {                                           \
-			failures++;                                          \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                        \
-			fputc('\n', stderr);                                 \
-		}                                                        \
-	} while (0)
+#include "test_check.h"
 
 /* xorshift32: the same generator the TypeScript side uses to rebuild the cases */
 static uint32_t rng_state;

@@ -12,19 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond, ...)                                   \
-	do {                                                   \
-		checks++;                                          \
-		if (!(cond)) {                                     \
-			failures++;                                    \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                  \
-			fputc('\n', stderr);                           \
-		}                                                  \
-	} while (0)
+#include "test_check.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
 static uint32_t rng(void)
