@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { checkToeplitzArgs } from '../../src/qkd/amplify.ts';
-import { LDPC_MAX_ITERATIONS, referenceLdpcDecode } from '../../src/qkd/ldpc/decode.ts';
+import { guardNativeLdpcCall } from '../../src/kernels/native-ldpc-guard.ts';
 import type { Kernels, LdpcCodeView, LdpcDecodeResult } from '../kernels.ts';
 
 /** Where build-native.mjs (node-gyp) puts the addon. */
@@ -54,21 +54,6 @@ function loadAddon(): Addon {
   return addon;
 }
 
-/** The C core reads an LDPC call when its arguments have these shapes (their contents it checks itself). */
-function ldpcShapes(code: LdpcCodeView, syndrome: unknown, channelLlr: unknown, maxIterations: unknown): boolean {
-  const size = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 2 ** 31;
-  return typeof code === 'object' && code !== null && size(code.n) && size(code.m) &&
-    code.checkPtr instanceof Uint32Array && code.checkVars instanceof Uint32Array &&
-    syndrome instanceof Uint8Array && channelLlr instanceof Float64Array &&
-    typeof maxIterations === 'number' && Number.isInteger(maxIterations) && maxIterations >= 1 && maxIterations <= LDPC_MAX_ITERATIONS;
-}
-
-/** A call of the wrong shape: the reference's own checker throws its own error for it. */
-function rejectLikeReference(code: LdpcCodeView, syndrome: Uint8Array, channelLlr: Float64Array, maxIterations: number): never {
-  referenceLdpcDecode(code, syndrome, channelLlr, maxIterations);
-  throw new Error('ldpcDecode: the native binding cannot read these arguments, yet the reference accepted them');
-}
-
 export interface NodeKernels extends Kernels {
   /** Which carry-less multiply the C kernel uses on this machine. */
   readonly backend: string;
@@ -99,7 +84,7 @@ export function nodeKernels(): NodeKernels {
     toeplitzHash: (input: Uint8Array, n: number, seed: Uint8Array, outputBits: number) => toeplitzHashWith('auto', input, n, seed, outputBits),
     autoMethod: (n: number, outputBits: number) => (a.autoMethod(n, outputBits) === 2 ? 'fft' as const : 'words' as const),
     ldpcDecode: (code: LdpcCodeView, syndrome: Uint8Array, channelLlr: Float64Array, maxIterations: number) => {
-      if (!ldpcShapes(code, syndrome, channelLlr, maxIterations)) rejectLikeReference(code, syndrome, channelLlr, maxIterations);
+      guardNativeLdpcCall(code, syndrome, channelLlr, maxIterations);
       return a.ldpcDecode(code, syndrome, channelLlr, maxIterations);
     },
     ldpcSyndrome: (code: LdpcCodeView, bits: Uint8Array) => a.ldpcSyndrome(code, bits),

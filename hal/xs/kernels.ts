@@ -7,7 +7,7 @@
  * fails the same way; a host without a kernel is reported, never replaced by the reference.
  */
 import { checkToeplitzArgs, packedLength } from '../../src/qkd/amplify.ts';
-import { LDPC_MAX_ITERATIONS, referenceLdpcDecode } from '../../src/qkd/ldpc/decode.ts';
+import { guardNativeLdpcCall } from '../../src/kernels/native-ldpc-guard.ts';
 import type { Kernels, LdpcCodeView, LdpcDecodeResult } from '../kernels.ts';
 
 /** The FFT or word method of the C kernel, for tests and benchmarks; `auto` is what the port uses. */
@@ -27,21 +27,6 @@ function lookup<T>(name: string): T {
   } catch (e) {
     throw new Error(`XS kernels: this host has no ${name} (build it with the native modules manifest.json lists for "lin": npm run build:native): ${String(e)}`);
   }
-}
-
-/** The C core reads an LDPC call when its arguments have these shapes (their contents it checks itself). */
-function ldpcShapes(code: LdpcCodeView, syndrome: unknown, channelLlr: unknown, maxIterations: unknown): boolean {
-  const size = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 2 ** 31;
-  return typeof code === 'object' && code !== null && size(code.n) && size(code.m) &&
-    code.checkPtr instanceof Uint32Array && code.checkVars instanceof Uint32Array &&
-    syndrome instanceof Uint8Array && channelLlr instanceof Float64Array &&
-    typeof maxIterations === 'number' && Number.isInteger(maxIterations) && maxIterations >= 1 && maxIterations <= LDPC_MAX_ITERATIONS;
-}
-
-/** A call of the wrong shape: the reference's own checker throws its own error for it. */
-function rejectLikeReference(code: LdpcCodeView, syndrome: Uint8Array, channelLlr: Float64Array, maxIterations: number): never {
-  referenceLdpcDecode(code, syndrome, channelLlr, maxIterations);
-  throw new Error('ldpcDecode: the native binding cannot read these arguments, yet the reference accepted them');
 }
 
 export interface XsKernels extends Kernels {
@@ -77,7 +62,7 @@ export function xsKernels(): XsKernels {
     toeplitzHashWith,
     toeplitzHash: (input: Uint8Array, n: number, seed: Uint8Array, outputBits: number) => toeplitzHashWith('auto', input, n, seed, outputBits),
     ldpcDecode: (code: LdpcCodeView, s: Uint8Array, channelLlr: Float64Array, maxIterations: number): LdpcDecodeResult => {
-      if (!ldpcShapes(code, s, channelLlr, maxIterations)) rejectLikeReference(code, s, channelLlr, maxIterations);
+      guardNativeLdpcCall(code, s, channelLlr, maxIterations);
       // n bytes only once the caller's LLRs show n is real; else the C refuses the call before writing
       const bits = new Uint8Array(channelLlr.length === code.n ? code.n : 0);
       const outcome = decode(code.n, code.m, code.checkPtr, code.checkVars, s, channelLlr, maxIterations, bits);
