@@ -8,7 +8,6 @@
  * inside lvxs through its xsmc binding (random cases, golden vectors, the binding's own checks).
  * The fuzz targets native/fuzz/fuzz_ldpc_*.c run (briefly) in test/native.test.ts with the rest.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runCUnitTest } from './_c-unit.ts';
 // @ts-expect-error: a plain ESM script, no declarations
 import { manifestNativeSources, nativeTable } from '../scripts/build-native.mjs';
 import { NODE_ADDON_PATH, nodeKernels } from '../hal/node/kernels.ts';
@@ -96,18 +96,7 @@ function katDigest(decode: (c: LdpcCase) => LdpcDecodeResult): string {
 const reference = (c: LdpcCase) => referenceLdpcDecode(c.code, c.syndrome, c.channelLlr, c.maxIterations);
 const referenceKat = katDigest(reference);
 
-function cUnitTest(flags: string[]): string {
-  const exe = join(work, `test_ldpc-${process.pid}`);
-  const cc = spawnSync('cc', ['-std=c11', '-O2', '-Wall', '-Wextra', ...flags, '-o', exe,
-    join(ROOT, 'native/kernels/test_ldpc.c'), join(ROOT, 'native/kernels/ldpc.c')], { encoding: 'utf8' });
-  assert.is(cc.status, 0, `cc failed:\n${cc.stderr}`);
-  assert.is(cc.stderr, '', `cc warned:\n${cc.stderr}`);
-  const run = spawnSync(exe, [], { encoding: 'utf8', timeout: 60_000 });
-  rmSync(exe, { force: true });
-  assert.is(run.status, 0, `${run.stdout}${run.stderr}`);
-  assert.match(run.stdout, / 0 failures/);
-  return run.stdout;
-}
+const cUnitTest = (flags: string[]) => runCUnitTest('ldpc', flags);
 
 test('the C known-answer digest is the TypeScript reference\'s', () => {
   const c = readFileSync(join(ROOT, 'native/kernels/test_ldpc.c'), 'utf8').match(/#define KAT_DIGEST 0x([0-9a-f]{8})u/)?.[1];

@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runCUnitTest } from './_c-unit.ts';
 // @ts-expect-error: a plain ESM script, no declarations
 import { manifestNativeSources, nativeTable } from '../scripts/build-native.mjs';
 import { bytesToHex } from '../src/bytes.ts';
@@ -21,16 +22,7 @@ const work = join(ROOT, 'build', 'native-test');
 mkdirSync(work, { recursive: true });
 
 function cUnitTest(flags: string[], backend: RegExp): void {
-  const exe = join(work, `test_toeplitz-${process.pid}`);
-  const cc = spawnSync('cc', ['-std=c11', '-O2', '-Wall', '-Wextra', ...flags, '-o', exe,
-    join(ROOT, 'native/kernels/test_toeplitz.c'), join(ROOT, 'native/kernels/toeplitz.c')], { encoding: 'utf8' });
-  assert.is(cc.status, 0, `cc failed:\n${cc.stderr}`);
-  assert.is(cc.stderr, '', `cc warned:\n${cc.stderr}`);
-  const run = spawnSync(exe, [], { encoding: 'utf8', timeout: 60_000 });
-  rmSync(exe, { force: true });
-  assert.is(run.status, 0, `${run.stdout}${run.stderr}`);
-  assert.match(run.stdout, / 0 failures/);
-  assert.match(run.stdout, backend);
+  assert.match(runCUnitTest('toeplitz', flags), backend);
 }
 
 test('C unit test native/kernels/test_toeplitz.c passes (cc -std=c11 -Wall -Wextra)', () => {

@@ -4,12 +4,12 @@
  * equal to the reference bit for bit on random frames and detection batches (valid or not:
  * the same reason at the same index), and the xsmc binding inside lvxs on the same cases.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { runCUnitTest } from './_c-unit.ts';
 // @ts-expect-error: a plain ESM script, no declarations
 import { manifestNativeSources, nativeTable } from '../scripts/build-native.mjs';
 import { nodePulseKernel } from '../hal/hil/pulse-node.ts';
@@ -24,15 +24,7 @@ const work = join(ROOT, 'build', 'pulse-test');
 mkdirSync(work, { recursive: true });
 
 test('C unit test native/kernels/test_pulse.c passes (cc -std=c11 -Wall -Wextra)', () => {
-  const exe = join(work, `test_pulse-${process.pid}`);
-  const cc = spawnSync('cc', ['-std=c11', '-O2', '-Wall', '-Wextra', '-o', exe,
-    join(ROOT, 'native/kernels/test_pulse.c'), join(ROOT, 'native/kernels/pulse.c')], { encoding: 'utf8' });
-  assert.is(cc.status, 0, `cc failed:\n${cc.stderr}`);
-  assert.is(cc.stderr, '', `cc warned:\n${cc.stderr}`);
-  const run = spawnSync(exe, [], { encoding: 'utf8', timeout: 60_000 });
-  rmSync(exe, { force: true });
-  assert.is(run.status, 0, `${run.stdout}${run.stderr}`);
-  assert.match(run.stdout, / 0 failures/);
+  runCUnitTest('pulse');
 });
 
 test('manifest.json compiles the pulse kernel and its xsmc binding into lvxs', () => {
