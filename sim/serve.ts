@@ -1,5 +1,5 @@
 /**
- * `npm run serve -- [--dev] [--port 8071] [--metrics-port 8072] [--state-dir <dir>] [--qkd-pulses 2e7]`:
+ * `npm run serve -- [--dev] [--port 8071] [--metrics-port 8072] [--state-dir <dir>] [--qkd-pulses 2e7] [--sealer-crypto native|node]`:
  * the key service on loopback. Without --dev its key comes from the QKD engine: decoy-BB84 blocks
  * run end to end through the core over simulated photonics (sim/qkd-run.ts) on a worker thread
  * in the background, fed to the service through QkdEngineSupply; with --dev, from the fast
@@ -23,6 +23,7 @@ import { type BlockScenario, runQkdBlock } from './qkd-run.ts';
 import { NodeClock } from '../hal/node/clock.ts';
 import { NodeEntropy } from '../hal/node/entropy.ts';
 import { FileSealer } from '../hal/node/file-sealer.ts';
+import { nativeCrypto } from '../hal/node/crypto-native.ts';
 import { batchStats, startKeyServer } from '../hal/node/key-server.ts';
 import { startCheckpointSigner } from '../hal/node/checkpoint-signer.ts';
 import { SqliteStorage } from '../hal/node/sqlite-storage.ts';
@@ -50,6 +51,12 @@ export interface ServeOptions {
   simInitialBlocks: number;
   /** Without --dev: pulses per QKD engine block. */
   qkdPulses: number;
+  /**
+   * The AES-256-GCM under the file KEK and the evidence chain's SHA-256: `native` (the lv_crypto
+   * addon, the KEK's key schedule kept across calls; the default) or `node` (node:crypto cipher
+   * objects, noble SHA-256). Said on start-up.
+   */
+  sealerCrypto: 'native' | 'node';
   quiet: boolean;
 }
 
@@ -116,7 +123,7 @@ function fail(message: string): never {
 }
 
 export function parseServeArgs(argv: readonly string[]): ServeOptions {
-  const o: ServeOptions = { dev: false, host: '127.0.0.1', port: 8071, metricsPort: 8072, stateDir: '.lightvibes', simRateBps: 64_000, simBlockBits: 65_536, simInitialBlocks: 4, qkdPulses: 2e7, quiet: false };
+  const o: ServeOptions = { dev: false, host: '127.0.0.1', port: 8071, metricsPort: 8072, stateDir: '.lightvibes', simRateBps: 64_000, simBlockBits: 65_536, simInitialBlocks: 4, qkdPulses: 2e7, sealerCrypto: 'native', quiet: false };
   const num = (name: string, v: string | undefined, min: number, max: number) => {
     if (v === undefined || !/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) fail(`"${name}" expected an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
     return Number(v);
@@ -133,8 +140,9 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
       case '--sim-block-bits': o.simBlockBits = num('--sim-block-bits', v(), 8, 1 << 24); break;
       case '--sim-initial-blocks': o.simInitialBlocks = num('--sim-initial-blocks', v(), 0, 1 << 20); break;
       case '--qkd-pulses': { const p = v(); const n = Number(p); if (p === undefined || !Number.isInteger(n) || n < 1e5 || n > 1e9) fail(`"--qkd-pulses" expected an integer in [1e5, 1e9], got ${JSON.stringify(p)}`); o.qkdPulses = n; break; }
+      case '--sealer-crypto': { const c = v(); if (c !== 'native' && c !== 'node') fail(`"--sealer-crypto" expected native or node, got ${JSON.stringify(c)}`); o.sealerCrypto = c; break; }
       case '--quiet': o.quiet = true; break;
-      default: fail(`unknown option ${JSON.stringify(a)} (known: --dev --port --metrics-port --state-dir --sim-rate-bps --sim-block-bits --sim-initial-blocks --qkd-pulses --quiet)`);
+      default: fail(`unknown option ${JSON.stringify(a)} (known: --dev --port --metrics-port --state-dir --sim-rate-bps --sim-block-bits --sim-initial-blocks --qkd-pulses --sealer-crypto --quiet)`);
     }
   }
   return o;
@@ -191,12 +199,19 @@ export async function serve(o: ServeOptions) {
   const mission = ensureDevMission(join(stateDir, 'mission'), entropy, clock.wallMs());
   // WAL checkpoints (page copies + two syncs, about once a second under load) on their own thread
   const storage = new SqliteStorage(join(stateDir, 'lightvibes.db'), { checkpointInWorker: true });
-  const sealer = new FileSealer(join(stateDir, 'kek.bin'));
+  // a missing addon is an error naming the fix (--sealer-crypto node), never a silent fallback
+  let sealerCrypto;
+  try {
+    sealerCrypto = o.sealerCrypto === 'native' ? nativeCrypto() : undefined;
+  } catch (e) {
+    throw new Error(`serve: ${(e as Error).message} (or run with --sealer-crypto node)`);
+  }
+  const sealer = new FileSealer(join(stateDir, 'kek.bin'), sealerCrypto);
   const engine = o.dev ? undefined : new QkdEngineSupply({ linkId: DEV_LINK, clock, lossDb: ENGINE_SCENARIO.photonics.lossDb ?? 0 });
   const supply = engine ?? new SimKeySupply({ linkId: DEV_LINK, entropy, clock, secureRateBps: o.simRateBps, blockBits: o.simBlockBits, initialBlocks: o.simInitialBlocks });
   const engineThread = engine && startQkdEngine(engine, o.qkdPulses);
   // timer checkpoints are signed on a worker thread (hal/node/checkpoint-signer.ts), appended when done
-  const service = new KeyService({ storage, sealer, clock, entropy, supplies: [supply], mission: mission.policy, checkpointSigner: startCheckpointSigner }, config);
+  const service = new KeyService({ storage, sealer, clock, entropy, supplies: [supply], mission: mission.policy, checkpointSigner: startCheckpointSigner, crypto: sealerCrypto }, config);
   service.tick();
   // --dev: a simulated trusted-node network behind /v1/relay/*; without it this agent runs no relay (404)
   if (o.dev) attachRelay(service, devRelay(mission.policy.kme_id, entropy));
@@ -216,7 +231,7 @@ export async function serve(o: ServeOptions) {
   console.log(`lightvibes: API (HTTPS, mutual TLS, every route needs a SAE client certificate) listening on https://${o.host}:${server.apiPort}`);
   console.log(`lightvibes: /healthz and /metrics listening on http://${o.host}:${server.metricsPort}`);
   console.log(`lightvibes: certificates in ${tls.dir} (ca.pem, server.pem for localhost, ${Object.keys(tls.sae).map((s) => `${s}.pem + ${s}.key`).join(', ')})`);
-  console.log(`lightvibes: state in ${stateDir} (lightvibes.db, kek.bin 0600), mission policy ${mission.policyPath}, link ${DEV_LINK}`);
+  console.log(`lightvibes: state in ${stateDir} (lightvibes.db, kek.bin 0600, sealed with ${sealer.name}), mission policy ${mission.policyPath}, link ${DEV_LINK}`);
   console.log(engine
     ? `lightvibes: key from the QKD engine: decoy BB84 over simulated photonics (10 km fiber, ${o.qkdPulses.toExponential(1)} pulses per block) on a worker thread`
     : `lightvibes: key from the simulated supply (--dev): ${o.simRateBps} bit/s in ${o.simBlockBits}-bit blocks`);

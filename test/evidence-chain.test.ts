@@ -15,9 +15,11 @@ import { encodeEvidenceRecord } from '../src/evidence/record.ts';
 import { signCheckpoint, signerId } from '../src/evidence/log.ts';
 import { SimEntropy } from '../hal/sim/entropy.ts';
 import { SimSealer } from '../hal/sim/sealer.ts';
-import { asciiBytes } from '../src/bytes.ts';
+import { asciiBytes, bytesToHex } from '../src/bytes.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { asciiString, canonicalJson } from '../src/evidence/canonical.ts';
-import { EvidenceKind, makeEvidenceRecord, GENESIS_PREV, EVIDENCE_FIELDS } from '../src/evidence/record.ts';
+import { EvidenceKind, makeEvidenceEntry, makeEvidenceRecord, GENESIS_PREV, EVIDENCE_FIELDS } from '../src/evidence/record.ts';
+import fc from 'fast-check';
 import { EvidenceReject, verifyEvidence } from '../src/evidence/verify.ts';
 import { describeVerdict } from '../sim/evidence-cli.ts';
 import { fixture, session } from './_keyservice.ts';
@@ -147,6 +149,21 @@ test('the verifier on detached checkpoints: head must be record upto_seq, never 
   chain.splice(0, chain.length, ...ok);
   checkpoint(4);
   assert.ok(verifyEvidence(enc()).ok, 'a later detached checkpoint covering more is fine');
+});
+
+test('the one-pass record encoding is canonical JSON of the record, and its hash is the chain hash', () => {
+  const value = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ maxLength: 12 }),
+    fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(),
+  );
+  const fields = fc.dictionary(fc.constantFrom(...EVIDENCE_FIELDS), value, { maxKeys: 12 });
+  fc.assert(fc.property(fields, fc.integer({ min: -1, max: 1e9 }), fc.constantFrom(...Object.values(EvidenceKind)), fc.integer({ min: 0, max: 2 ** 50 }),
+    (f, prevSeq, kind, wallMs) => {
+      const { record, encoded } = makeEvidenceEntry(prevSeq, GENESIS_PREV, kind, wallMs, f as any);
+      assert.is(asciiString(encoded), canonicalJson(record));
+      const { hash, ...body } = record;
+      assert.is(hash, bytesToHex(sha256(asciiBytes(`LIGHTVIBES/evidence/v1\u0000${GENESIS_PREV}\u0000${canonicalJson(body)}`))));
+    }), { numRuns: 400 });
 });
 
 test('records refuse byte arrays and fields outside the closed set (no key material by construction)', () => {

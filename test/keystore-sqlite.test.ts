@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FileSealer } from '../hal/node/file-sealer.ts';
+import { nativeCrypto } from '../hal/node/crypto-native.ts';
 import { SqliteStorage } from '../hal/node/sqlite-storage.ts';
 import { verifyEvidence } from '../src/evidence/verify.ts';
 import { fixture, session } from './_keyservice.ts';
@@ -74,6 +75,29 @@ test('file sealer: KEK outside the database with mode 0600, tamper and wrong aad
   writeFileSync(loose, new Uint8Array(32));
   chmodSync(loose, 0o644);
   assert.throws(() => new FileSealer(loose), /mode 0600/);
+});
+
+test('file sealer over the native AEAD backend: the same envelope both ways, tamper refused, KEK released on destroy', () => {
+  const kek = join(dir, 'kek-native.bin');
+  const plain = new FileSealer(kek);
+  const crypto = nativeCrypto();
+  const native = new FileSealer(kek, crypto);
+  assert.match(native.name, /aes-256-gcm\/file-kek/);
+  assert.is.not(native.name, plain.name);
+  for (const n of [0, 1, 32, 480, 512]) {
+    const secret = Uint8Array.from({ length: n }, (_, i) => (i * 7 + n) & 255);
+    assert.equal(plain.unseal(native.seal(secret, bytes(`aad${n}`)), bytes(`aad${n}`)), secret, `native → node:crypto, ${n} bytes`);
+    assert.equal(native.unseal(plain.seal(secret, bytes(`aad${n}`)), bytes(`aad${n}`)), secret, `node:crypto → native, ${n} bytes`);
+  }
+  const sealed = native.seal(bytes('secret key bytes'), bytes('aad'));
+  const t = sealed.slice();
+  t[20]! ^= 1;
+  assert.throws(() => native.unseal(t, bytes('aad')), /authentication failed/);
+  assert.throws(() => native.unseal(sealed, bytes('other')), /authentication failed/);
+  const held = crypto.cachedKeys();
+  assert.ok(held >= 1);
+  native.destroy();
+  assert.is(crypto.cachedKeys(), held - 1, 'the KEK schedule is wiped with the sealer');
 });
 
 test('the service on SQLite survives a restart: pending refs still served once, consumed ones not, chain intact', () => {

@@ -7,6 +7,7 @@
  */
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import type { Clock } from '../../hal/clock.ts';
+import type { SymmetricCrypto } from '../../hal/crypto.ts';
 import type { Entropy } from '../../hal/entropy.ts';
 import type { Sealer } from '../../hal/sealer.ts';
 import type { Storage, StorageTransaction } from '../../hal/storage.ts';
@@ -83,6 +84,11 @@ export interface ServicePorts {
    * runs on the event loop between requests.
    */
   readonly checkpointSigner?: (secretKey: Uint8Array) => CheckpointSigner;
+  /**
+   * Optional: the SymmetricCrypto backend whose SHA-256 chains the evidence records (one hash per
+   * request). Every backend gives noble's bytes; the default is noble itself.
+   */
+  readonly crypto?: SymmetricCrypto;
 }
 
 export interface LinkView {
@@ -188,7 +194,7 @@ export class KeyService {
     this.keystore = new KeyStore(storage, sealer, entropy);
     this.evidence = new EvidenceLog(storage, {
       identity, entropy, wallMs: () => clock.wallMs(), runId: this.runId, operator: config.operator,
-      checkpointEvery: config.checkpointEvery, deterministic: config.deterministic,
+      checkpointEvery: config.checkpointEvery, deterministic: config.deterministic, sha256: ports.crypto && ((d) => ports.crypto!.sha256(d)),
     });
     const restored = new Map<string, LinkStatus>();
     for (const { value } of storage.list(POLICY_TABLE)) {

@@ -9,8 +9,11 @@ import { asciiBytes } from '../bytes.ts';
 export type CanonicalValue = string | number | boolean | null | CanonicalValue[] | { [key: string]: CanonicalValue | undefined };
 
 const NON_ASCII = /[\u007f-\uffff]/;
+/** Printable ASCII without `"` and `\`: JSON needs no escape (the common case, tested first). */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 function escapeAscii(text: string): string {
+  if (PLAIN.test(text)) return '"' + text + '"';
   const quoted = JSON.stringify(text);
   if (!NON_ASCII.test(quoted)) return quoted;
   return quoted.replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));

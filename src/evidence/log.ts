@@ -22,7 +22,7 @@ import { base64Encode } from '../base64.ts';
 import { asciiBytes, bytesToHex } from '../bytes.ts';
 import type { Identity } from '../qkd/auth.ts';
 import {
-  decodeEvidenceRecord, encodeEvidenceRecord, EvidenceKind, evidenceKey, GENESIS_PREV, makeEvidenceRecord,
+  decodeEvidenceRecord, EvidenceKind, evidenceKey, GENESIS_PREV, makeEvidenceEntry,
   type EvidenceFields, type EvidenceRecord,
 } from './record.ts';
 
@@ -68,6 +68,8 @@ export interface EvidenceLogOptions {
   readonly checkpointEvery?: number;
   /** Deterministic signatures (golden vectors); the default hedges with fresh entropy. */
   readonly deterministic?: boolean;
+  /** SHA-256 for the chain hash, from a faster backend (the same bytes); default noble. */
+  readonly sha256?: (data: Uint8Array) => Uint8Array;
 }
 
 export class EvidenceLog {
@@ -110,10 +112,9 @@ export class EvidenceLog {
   /** Stages one record in `tx`; it exists once the transaction commits and `settle(true)` runs. */
   append(tx: StorageTransaction, kind: EvidenceKind, fields: EvidenceFields): EvidenceRecord {
     const cur = this.current();
-    const rec = makeEvidenceRecord(cur.seq, cur.head, kind, this.opts.wallMs(), {
-      run_id: this.opts.runId, operator: this.opts.operator, ...fields,
-    });
-    tx.append(EVIDENCE_TABLE, evidenceKey(rec.seq), encodeEvidenceRecord(rec));
+    const all: EvidenceFields = Object.assign({ run_id: this.opts.runId, operator: this.opts.operator }, fields);
+    const { record: rec, encoded } = makeEvidenceEntry(cur.seq, cur.head, kind, this.opts.wallMs(), all, this.opts.sha256);
+    tx.append(EVIDENCE_TABLE, evidenceKey(rec.seq), encoded);
     const checkpoint = kind === EvidenceKind.CHECKPOINT;
     this.staged = { seq: rec.seq, head: rec.hash, since: checkpoint ? 0 : cur.since + 1, covered: checkpoint ? fields.upto_seq! : cur.covered };
     if (kind !== EvidenceKind.CHECKPOINT && this.staged.since >= this.every) this.checkpoint(tx);

@@ -10,7 +10,7 @@
  * never key material: the field set is closed and every value is a string, number or boolean.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { asciiBytes, bytesToHex, concatBytes } from '../bytes.ts';
+import { asciiBytes, bytesToHex } from '../bytes.ts';
 import { asciiString, canonicalJson } from './canonical.ts';
 
 export const EvidenceKind = {
@@ -101,49 +101,75 @@ const CHAIN_FIELDS = ['v', 'seq', 'kind', 'kind_name', 'wall_ms', 'prev', 'hash'
 const FIELD_SET = new Set(EVIDENCE_FIELDS);
 
 export const GENESIS_PREV = '0'.repeat(64);
-const LABEL = asciiBytes('LIGHTVIBES/evidence/v1');
-const SEP = new Uint8Array([0]);
+const LABEL = 'LIGHTVIBES/evidence/v1\u0000';
 
 export function evidenceHash(prev: string, body: Omit<EvidenceRecord, 'hash'>): string {
   return hashBody(prev, canonicalJson(body));
 }
 
-function hashBody(prev: string, canonicalBody: string): string {
-  return bytesToHex(sha256(concatBytes(LABEL, SEP, asciiBytes(prev), SEP, asciiBytes(canonicalBody))));
+/** SHA-256(LABEL ‖ 0x00 ‖ prev ‖ 0x00 ‖ body), the strings ASCII: one encoding, one hash call. */
+function hashBody(prev: string, canonicalBody: string, hash: (data: Uint8Array) => Uint8Array = sha256): string {
+  return bytesToHex(hash(asciiBytes(LABEL + prev + '\u0000' + canonicalBody)));
+}
+
+// Every key a record may hold, in canonical (sorted) order, with its JSON form: records are built
+// by walking this list once instead of sorting each record's keys.
+const SORTED_KEYS = [...CHAIN_FIELDS, ...EVIDENCE_FIELDS].sort();
+const KEY_JSON = new Map(SORTED_KEYS.map((k) => [k, canonicalJson(k) + ':']));
+const PLAIN_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function valueJson(v: string | number | boolean): string {
+  return typeof v === 'string' && PLAIN_STRING.test(v) ? '"' + v + '"' : canonicalJson(v);
 }
 
 /** The next record after (`prevSeq`, `prevHash`); throws on a field outside the closed set. */
 export function makeEvidenceRecord(prevSeq: number, prevHash: string, kind: EvidenceKind, wallMs: number, fields: EvidenceFields): EvidenceRecord {
+  return makeEvidenceEntry(prevSeq, prevHash, kind, wallMs, fields).record;
+}
+
+/**
+ * makeEvidenceRecord with the record's stored form (canonical JSON, ASCII bytes), built in the same
+ * pass: the append path canonicalises once. Equal to `encodeEvidenceRecord(record)` by construction
+ * (test/evidence.test.ts checks it against canonicalJson on random records).
+ */
+export function makeEvidenceEntry(
+  prevSeq: number, prevHash: string, kind: EvidenceKind, wallMs: number, fields: EvidenceFields,
+  hash: (data: Uint8Array) => Uint8Array = sha256,
+): { readonly record: EvidenceRecord; readonly encoded: Uint8Array } {
+  // one pass: check each field and copy it (object spread costs several times more here, and this
+  // runs on every key request)
+  const body: Record<string, string | number | boolean | undefined> = {};
   for (const k in fields) {
     const v = (fields as Record<string, unknown>)[k];
     if (!FIELD_SET.has(k)) throw new RangeError(`evidence: "${k}" is not an evidence field`);
     if (v !== undefined && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
       throw new TypeError(`evidence: "${k}" expected a string or number, got ${typeof v}`);
+    body[k] = v;
   }
-  const body = { ...fields, v: 1 as const, seq: prevSeq + 1, kind, kind_name: EVIDENCE_KIND_NAMES[kind], wall_ms: wallMs, prev: prevHash };
-  const canonicalBody = canonicalJson(body);
-  const hash = hashBody(prevHash, canonicalBody);
-  // the stored form is canonical JSON of the record with its hash: splice "hash" in at its sorted place
-  const encoded = spliceHash(canonicalBody, body, hash);
-  const record = { ...body, hash };
-  ENCODED.set(record, encoded);
-  return record;
-}
-
-// Encodings made by makeEvidenceRecord, so the append path canonicalises once.
-const ENCODED = new WeakMap<object, string>();
-
-function spliceHash(canonicalBody: string, body: Record<string, unknown>, hash: string): string {
-  const keys = Object.keys(body).filter((k) => body[k] !== undefined).sort();
-  const after = keys.find((k) => k > 'hash');
-  const entry = `"hash":"${hash}"`;
-  if (after === undefined) return canonicalBody.slice(0, -1) + ',' + entry + '}';
-  const at = canonicalBody.indexOf(`"${after}":`);
-  return canonicalBody.slice(0, at) + entry + ',' + canonicalBody.slice(at);
+  body.v = 1;
+  body.seq = prevSeq + 1;
+  body.kind = kind;
+  body.kind_name = EVIDENCE_KIND_NAMES[kind];
+  body.wall_ms = wallMs;
+  body.prev = prevHash;
+  // canonical body = before ‖ after (keys sorted around "hash"); the stored form has "hash" between
+  let before = '';
+  let after = '';
+  for (const k of SORTED_KEYS) {
+    const v = body[k];
+    if (v === undefined || k === 'hash') continue;
+    const entry = KEY_JSON.get(k)! + valueJson(v);
+    if (k < 'hash') before += before ? ',' + entry : entry;
+    else after += after ? ',' + entry : entry;
+  }
+  const join = (a: string, b: string) => (a && b ? a + ',' + b : a + b);
+  const digest = hashBody(prevHash, '{' + join(before, after) + '}', hash);
+  body.hash = digest;
+  return { record: body as unknown as EvidenceRecord, encoded: asciiBytes('{' + join(join(before, `"hash":"${digest}"`), after) + '}') };
 }
 
 export function encodeEvidenceRecord(record: EvidenceRecord): Uint8Array {
-  return asciiBytes(ENCODED.get(record) ?? canonicalJson(record));
+  return asciiBytes(canonicalJson(record));
 }
 
 /** Parses a stored record; undefined when it is not a well-formed record (the verifier names it). */
