@@ -10,7 +10,10 @@ import { deliveryAad } from '../src/agent/service.ts';
 import { base64Decode, base64Encode } from '../src/base64.ts';
 import { bytesToHex } from '../src/bytes.ts';
 import { isKeyId, isKeyRef, keyRefId, newKeyId, newKeyRef } from '../src/keystore/keyref.ts';
-import { KEYS_TABLE, POOL_TABLE } from '../src/keystore/keystore.ts';
+import { KeyStore, KEYS_TABLE, POOL_TABLE } from '../src/keystore/keystore.ts';
+import { SimClock } from '../hal/sim/clock.ts';
+import { SimKeySupply } from '../sim/key-supply.ts';
+import fc from 'fast-check';
 import { fixture, session } from './_keyservice.ts';
 import { artefact, issuedKey, responseBody } from './_scan.ts';
 
@@ -170,6 +173,59 @@ test('atomicity: a transaction that fails leaves no key, no evidence and the ind
   assert.throws(() => f.call({ method: 'GET', path: `/lightvibes/key/${s.json.key_ref}` }), /injected/);
   failOn = undefined;
   assert.is(f.call({ method: 'GET', path: `/lightvibes/key/${s.json.key_ref}` }).status, 200, 'the failed take consumed nothing');
+});
+
+test('pool index: any run of ingest / carve / purge, some failing midway, leaves the index equal to what storage holds', () => {
+  const entropy = new SimEntropy(9, 'pool-index');
+  const template = new SimKeySupply({ linkId: 'a', entropy, clock: new SimClock(), secureRateBps: 0, blockBits: 64, initialBlocks: 1 }).take()!;
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('ingest' as const), link: fc.constantFrom('a', 'b'), bytes: fc.integer({ min: 1, max: 1500 }), fail: fc.boolean() }),
+    fc.record({ kind: fc.constant('carve' as const), link: fc.constantFrom('a', 'b'), bytes: fc.integer({ min: 1, max: 1200 }), fail: fc.boolean() }),
+    fc.record({ kind: fc.constant('purge' as const), link: fc.constantFrom('a', 'b'), bytes: fc.constant(0), fail: fc.boolean() }),
+  );
+  fc.assert(fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+    const inner = new MemoryStorage();
+    let failing = false;
+    // an injected failure on the last write of the transaction: everything before it was applied
+    const storage: Storage = {
+      transaction: (work) => inner.transaction((tx) => {
+        const r = work(tx);
+        if (failing) throw new Error('injected');
+        return r;
+      }),
+      get: (t, k) => inner.get(t, k),
+      list: (t) => inner.list(t),
+    };
+    const store = new KeyStore(storage, new SimSealer(entropy), entropy);
+    let n = 0;
+    const carved: Record<string, Uint8Array[]> = { a: [], b: [] };
+    for (const o of ops) {
+      failing = o.fail;
+      let ok = false;
+      try {
+        storage.transaction((tx) => {
+          if (o.kind === 'ingest') store.ingest(tx, { ...template, id: `blk-${n++}`, key: entropy.randomBytes(o.bytes), keyBits: o.bytes * 8 }, o.link, 0);
+          else if (o.kind === 'carve') { const c = store.carve(tx, o.link, o.bytes, 0); if (c) carved[o.link]!.push(c.key); }
+          else store.purgePool(tx, o.link);
+        });
+        ok = true;
+      } catch (e) {
+        assert.match(String(e), /injected/);
+      } finally {
+        store.settle(ok);
+      }
+      // the index follows storage exactly: per link, the same entries in the same order, the same total
+      for (const link of ['a', 'b']) {
+        const rows = inner.list(POOL_TABLE).filter((r) => r.key.startsWith(`${link}/`));
+        const total = rows.reduce((t, r) => t + JSON.parse(new TextDecoder().decode(r.value)).bytes, 0);
+        assert.is(store.poolBytes(link), total, `${link}: total`);
+        assert.equal(((store as any).pool.get(link) ?? []).map((e: any) => e.name).sort(), rows.map((r) => r.key).sort(), `${link}: entries`);
+      }
+    }
+    // a fresh store over the same storage reads back the same totals
+    const again = new KeyStore(inner, new SimSealer(entropy), entropy);
+    for (const link of ['a', 'b']) assert.is(again.poolBytes(link), store.poolBytes(link));
+  }), { numRuns: 150 });
 });
 
 test.run();

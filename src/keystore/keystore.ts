@@ -72,9 +72,15 @@ function parse(bytes: Uint8Array): any {
 }
 
 export class KeyStore {
-  private pool: PoolEntry[] = [];
+  /**
+   * The pool per link, oldest first, and its byte total. A transaction edits them in place and
+   * logs how to undo each edit; `settle(false)` replays the log backwards. (Copying the pool per
+   * transaction made every key request cost O(pool).)
+   */
+  private readonly pool = new Map<string, PoolEntry[]>();
+  private readonly poolTotals = new Map<string, number>();
+  private undo: Array<() => void> = [];
   private readonly keys = new Map<string, KeyMeta>();
-  private stagedPool: PoolEntry[] | undefined;
   private stagedKeys: Array<[string, KeyMeta | undefined]> = [];
   /** A lower bound on every live key's expiry (see `due`). */
   private earliestExpiry = -Infinity;
@@ -82,7 +88,9 @@ export class KeyStore {
   constructor(private readonly storage: Storage, private readonly sealer: Sealer, private readonly entropy: Entropy) {
     for (const { key, value } of storage.list(POOL_TABLE)) {
       const r = parse(value);
-      this.pool.push({ name: key, linkId: r.link_id, blockId: r.block_id, offset: r.offset, bytes: r.bytes, qber: r.qber });
+      const e: PoolEntry = { name: key, linkId: r.link_id, blockId: r.block_id, offset: r.offset, bytes: r.bytes, qber: r.qber };
+      this.queue(e.linkId).push(e);
+      this.addTotal(e.linkId, e.bytes);
     }
     for (const { value } of storage.list(KEYS_TABLE)) {
       const m = this.metaOf(parse(value));
@@ -97,20 +105,19 @@ export class KeyStore {
     };
   }
 
-  private get livePool(): PoolEntry[] {
-    return this.stagedPool ?? this.pool;
+  private queue(linkId: string): PoolEntry[] {
+    let q = this.pool.get(linkId);
+    if (!q) this.pool.set(linkId, (q = []));
+    return q;
   }
 
-  /** The pool as the open transaction changes it: one copy per transaction, then edited in place. */
-  private stagingPool(): PoolEntry[] {
-    return (this.stagedPool ??= this.pool.slice());
+  private addTotal(linkId: string, bytes: number): void {
+    this.poolTotals.set(linkId, (this.poolTotals.get(linkId) ?? 0) + bytes);
   }
 
   /** Unissued key bytes on a link (what has committed or is staged in the open transaction). */
   poolBytes(linkId: string): number {
-    let n = 0;
-    for (const e of this.livePool) if (e.linkId === linkId) n += e.bytes;
-    return n;
+    return this.poolTotals.get(linkId) ?? 0;
   }
 
   storedKeyCount(): number {
@@ -139,13 +146,23 @@ export class KeyStore {
     }
   }
 
-  private addPool(tx: StorageTransaction, e: PoolEntry, material: Uint8Array, wallMs: number): void {
+  /** Seals `material` as pool entry `e`, at the back of its link's queue (or the front: a remainder). */
+  private addPool(tx: StorageTransaction, e: PoolEntry, material: Uint8Array, wallMs: number, front = false): void {
     const sealed = this.sealer.seal(material, poolAad(e.name));
     tx.append(POOL_TABLE, e.name, canonicalBytes({
       v: 1, link_id: e.linkId, block_id: e.blockId, offset: e.offset, bytes: e.bytes, qber: e.qber, ingested_ms: wallMs,
       sealed: base64Encode(sealed),
     }));
-    this.stagingPool().push(e);
+    const q = this.queue(e.linkId);
+    if (front) {
+      q.unshift(e);
+      this.undo.push(() => q.shift());
+    } else {
+      q.push(e);
+      this.undo.push(() => q.pop());
+    }
+    this.addTotal(e.linkId, e.bytes);
+    this.undo.push(() => this.addTotal(e.linkId, -e.bytes));
   }
 
   /**
@@ -158,10 +175,10 @@ export class KeyStore {
     const out = new Uint8Array(bytes);
     let filled = 0;
     let qber = 0;
-    const next = this.stagingPool();
-    for (let i = 0; i < next.length && filled < bytes;) {
-      const e = next[i]!;
-      if (e.linkId !== linkId) { i++; continue; }
+    const q = this.queue(linkId);
+    while (filled < bytes) {
+      const e = q[0];
+      if (!e) throw new Error(`keystore: the pool of ${linkId} is shorter than its total`);
       const stored = tx.get(POOL_TABLE, e.name);
       if (!stored) throw new Error(`keystore: pool entry ${e.name} is missing`);
       const material = this.sealer.unseal(base64Decode(parse(stored).sealed)!, poolAad(e.name));
@@ -170,13 +187,14 @@ export class KeyStore {
       qber = Math.max(qber, e.qber);
       filled += take;
       tx.delete(POOL_TABLE, e.name);
-      next.splice(i, 1);
+      q.shift();
+      this.undo.push(() => q.unshift(e));
+      this.addTotal(linkId, -e.bytes);
+      this.undo.push(() => this.addTotal(linkId, e.bytes));
+      // the remainder goes back at the front, so blocks drain in order
       if (take < e.bytes) {
         const rest = { name: `${linkId}/${e.blockId}@${e.offset + take}`, linkId, blockId: e.blockId, offset: e.offset + take, bytes: e.bytes - take, qber: e.qber };
-        this.addPool(tx, rest, material.subarray(take), wallMs);
-        // addPool appended at the end; keep the remainder first so blocks drain in order
-        next.pop();
-        next.splice(i, 0, rest);
+        this.addPool(tx, rest, material.subarray(take), wallMs, true);
       }
       zeroise(material);
     }
@@ -185,14 +203,12 @@ export class KeyStore {
 
   /** Zeroises and drops a link's unissued pool (quarantine). Returns the bytes purged. */
   purgePool(tx: StorageTransaction, linkId: string): number {
-    let purged = 0;
-    const keep: PoolEntry[] = [];
-    for (const e of this.livePool) {
-      if (e.linkId !== linkId) { keep.push(e); continue; }
-      tx.delete(POOL_TABLE, e.name);
-      purged += e.bytes;
-    }
-    this.stagedPool = keep;
+    const q = this.pool.get(linkId) ?? [];
+    for (const e of q) tx.delete(POOL_TABLE, e.name);
+    const purged = this.poolBytes(linkId);
+    this.pool.set(linkId, []);
+    this.poolTotals.set(linkId, 0);
+    this.undo.push(() => { this.pool.set(linkId, q); this.poolTotals.set(linkId, purged); });
     return purged;
   }
 
@@ -288,15 +304,15 @@ export class KeyStore {
 
   /** Let the in-memory indexes follow the transaction: applied if it committed, dropped if not. */
   settle(committed: boolean): void {
+    if (!committed) for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]!();
+    this.undo = [];
     if (committed) {
-      if (this.stagedPool) this.pool = this.stagedPool;
       for (const [name, meta] of this.stagedKeys) {
         if (!meta) { this.keys.delete(name); continue; }
         this.keys.set(name, meta);
         if (meta.expiresMs < this.earliestExpiry) this.earliestExpiry = meta.expiresMs;
       }
     }
-    this.stagedPool = undefined;
     this.stagedKeys = [];
   }
 }
