@@ -8,7 +8,7 @@
  */
 import { checkBytes, checkInteger } from '../../src/_check.ts';
 import { checkAeadArguments } from '../../src/crypto/aead-arguments.ts';
-import { AEAD_TAG_BYTES, AeadAlgorithm, type SymmetricCrypto } from '../crypto.ts';
+import { AEAD_NONCE_BYTES, AEAD_TAG_BYTES, AeadAlgorithm, checkFrameLayout, type SymmetricCrypto } from '../crypto.ts';
 
 type Fn = (...args: any[]) => any;
 
@@ -43,6 +43,9 @@ export function xsCrypto(): SymmetricCrypto {
   const sha256 = lookup('xs_lv_crypto_sha256');
   const hmac = lookup('xs_lv_crypto_hmac_sha256');
   const hkdf = lookup('xs_lv_crypto_hkdf');
+  const hkdfDigest = lookup('xs_lv_crypto_hkdf_digest');
+  const sealFrame = lookup('xs_lv_crypto_seal_frame');
+  const openFrame = lookup('xs_lv_crypto_open_frame');
   return Object.freeze({
     name: `xs:${backend}`,
     seal(aead: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, output?: Uint8Array) {
@@ -59,6 +62,20 @@ export function xsCrypto(): SymmetricCrypto {
       const out = new Uint8Array(sealed.length - AEAD_TAG_BYTES);
       return open(aead, key, nonce, aad, sealed, out) ? out : undefined;
     },
+    // Frames: the host checks every argument by name (native/host/crypto.c), so no JavaScript
+    // check runs per frame here; on XS those checks cost more than the AEAD of a 1 KiB frame.
+    sealFrame(aead: AeadAlgorithm, key: Uint8Array, aadPrefix: Uint8Array, headerBytes: number, nonceFixed: number, nonceCounter: number, plaintext: Uint8Array, frame: Uint8Array) {
+      sealFrame(aead, key, aadPrefix, headerBytes, nonceFixed, nonceCounter, plaintext, frame);
+    },
+    openFrame(aead: AeadAlgorithm, key: Uint8Array, aadPrefix: Uint8Array, headerBytes: number, frame: Uint8Array) {
+      const length = frame.length - headerBytes - AEAD_NONCE_BYTES - AEAD_TAG_BYTES;
+      if (!(length >= 0)) {
+        checkFrameLayout(aadPrefix, headerBytes, frame); // says what is wrong, when something is
+        return undefined;
+      }
+      const out = new Uint8Array(length);
+      return openFrame(aead, key, aadPrefix, headerBytes, frame, out) ? out : undefined;
+    },
     hkdf(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number) {
       checkBytes('ikm', ikm);
       checkBytes('salt', salt);
@@ -66,6 +83,9 @@ export function xsCrypto(): SymmetricCrypto {
       const out = new Uint8Array(checkInteger('length', length, 1, 255 * 32));
       hkdf(ikm, salt, info, out);
       return out;
+    },
+    hkdfWithDigest(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, okm: Uint8Array, digestInput: Uint8Array, digest: Uint8Array) {
+      hkdfDigest(ikm, salt, info, okm, digestInput, digest); // the host checks the arguments by name
     },
     hmacSha256(key: Uint8Array, message: Uint8Array) {
       const out = new Uint8Array(32);

@@ -12,6 +12,8 @@
  *       does not verify (out is then wiped)
  *   native("xs_lv_crypto_sha256")(data, out); ("xs_lv_crypto_hmac_sha256")(key, message, out);
  *   native("xs_lv_crypto_hkdf")(ikm, salt, info, out)                    HKDF-SHA256 into out
+ *   native("xs_lv_crypto_hkdf_digest")(ikm, salt, info, okm, digestInput, digest)  HKDF + SHA-256 (below)
+ *   native("xs_lv_crypto_seal_frame") / ("xs_lv_crypto_open_frame"): frames in place (below)
  * aead: 1 AES-256-GCM, 2 ChaCha20-Poly1305; lengths are checked by hal/xs/crypto.ts and again here.
  */
 #include "lvxs.h"
@@ -260,22 +262,14 @@ void xs_lv_crypto_hmac_sha256(xsMachine* the)
 #endif
 }
 
-void xs_lv_crypto_hkdf(xsMachine* the)
-{
 #ifdef LV_HAVE_OPENSSL_HEADERS
-	size_t ikmLength, saltLength, infoLength, outLength;
-	uint8_t *ikm, *salt, *info, *out;
+/* HKDF-SHA256(ikm, salt, info) into out (1..8160 bytes, checked by the caller); throws on refusal. */
+static void lvHkdf(xsMachine* the, uint8_t* ikm, size_t ikmLength, uint8_t* salt, size_t saltLength, uint8_t* info, size_t infoLength, uint8_t* out, size_t outLength)
+{
 	EVP_KDF* kdf;
 	EVP_KDF_CTX* ctx;
 	OSSL_PARAM params[5];
 	int ok;
-	lvCryptoPrologue(the);
-	ikm = lvCryptoBytes(the, 0, "ikm", -1, &ikmLength, 0);
-	salt = lvCryptoBytes(the, 1, "salt", -1, &saltLength, 0);
-	info = lvCryptoBytes(the, 2, "info", -1, &infoLength, 0);
-	out = lvCryptoBytes(the, 3, "out", -1, &outLength, 1);
-	if (outLength < 1 || outLength > 255 * 32)
-		xsRangeError("crypto: \"length\" expected an integer in [1, 8160], got %lu", (unsigned long)outLength);
 	if (!(kdf = lc.kdf_fetch(NULL, "HKDF", NULL)))
 		xsUnknownError("crypto: libcrypto has no HKDF");
 	ctx = lc.kdf_ctx_new(kdf);
@@ -294,6 +288,180 @@ void xs_lv_crypto_hkdf(xsMachine* the)
 		lc.cleanse(out, outLength);
 		xsUnknownError("crypto: libcrypto refused HKDF");
 	}
+}
+
+static int lvOverlaps(const uint8_t* a, size_t an, const uint8_t* b, size_t bn)
+{
+	return an && bn && a < b + bn && b < a + an;
+}
+#endif
+
+void xs_lv_crypto_hkdf(xsMachine* the)
+{
+#ifdef LV_HAVE_OPENSSL_HEADERS
+	size_t ikmLength, saltLength, infoLength, outLength;
+	uint8_t *ikm, *salt, *info, *out;
+	lvCryptoPrologue(the);
+	ikm = lvCryptoBytes(the, 0, "ikm", -1, &ikmLength, 0);
+	salt = lvCryptoBytes(the, 1, "salt", -1, &saltLength, 0);
+	info = lvCryptoBytes(the, 2, "info", -1, &infoLength, 0);
+	out = lvCryptoBytes(the, 3, "out", -1, &outLength, 1);
+	if (outLength < 1 || outLength > 255 * 32)
+		xsRangeError("crypto: \"length\" expected an integer in [1, 8160], got %lu", (unsigned long)outLength);
+	lvHkdf(the, ikm, ikmLength, salt, saltLength, info, infoLength, out, outLength);
+#else
+	xsUnknownError("crypto: this host was built without the OpenSSL headers");
+#endif
+}
+
+/*
+ * SymmetricCrypto.hkdfWithDigest: okm = HKDF-SHA256(ikm, salt, info) and digest = SHA-256(digestInput)
+ * in one call (a rekey step: an epoch's keys and the confirm of its material).
+ *   native("xs_lv_crypto_hkdf_digest")(ikm, salt, info, okm, digestInput, digest32)
+ */
+void xs_lv_crypto_hkdf_digest(xsMachine* the)
+{
+#ifdef LV_HAVE_OPENSSL_HEADERS
+	size_t ikmLength, saltLength, infoLength, okmLength, inputLength, digestLength;
+	uint8_t *ikm, *salt, *info, *okm, *input, *digest;
+	unsigned int written = 0;
+	lvCryptoPrologue(the);
+	ikm = lvCryptoBytes(the, 0, "ikm", -1, &ikmLength, 0);
+	salt = lvCryptoBytes(the, 1, "salt", -1, &saltLength, 0);
+	info = lvCryptoBytes(the, 2, "info", -1, &infoLength, 0);
+	okm = lvCryptoBytes(the, 3, "okm", -1, &okmLength, 1);
+	input = lvCryptoBytes(the, 4, "digestInput", -1, &inputLength, 0);
+	digest = lvCryptoBytes(the, 5, "digest", 32, &digestLength, 1);
+	if (okmLength < 1 || okmLength > 255 * 32)
+		xsRangeError("crypto: \"okm.length\" expected an integer in [1, 8160], got %lu", (unsigned long)okmLength);
+	if (lvOverlaps(okm, okmLength, ikm, ikmLength) || lvOverlaps(okm, okmLength, salt, saltLength) || lvOverlaps(okm, okmLength, info, infoLength) ||
+		lvOverlaps(okm, okmLength, input, inputLength) || lvOverlaps(okm, okmLength, digest, digestLength))
+		xsRangeError("crypto: \"okm\" must not overlap an input or \"digest\"");
+	lvHkdf(the, ikm, ikmLength, salt, saltLength, info, infoLength, okm, okmLength);
+	if (lc.digest(input, inputLength, digest, &written, lc.sha256_md(), NULL) != 1 || written != 32)
+		xsUnknownError("crypto: libcrypto refused SHA-256");
+#else
+	xsUnknownError("crypto: this host was built without the OpenSSL headers");
+#endif
+}
+
+/*
+ * Frames in place (SymmetricCrypto.sealFrame / openFrame, hal/crypto.ts): frame = header ‖ nonce(12)
+ * ‖ ciphertext ‖ tag, aad = aadPrefix ‖ header. The host finds the nonce, the associated data and the
+ * sealed bytes in the frame and checks every argument by name, so the JavaScript around a frame makes
+ * no views, copies no header and writes no nonce: on XS each of those costs more than this AEAD.
+ *   native("xs_lv_crypto_seal_frame")(aead, key, aadPrefix, headerBytes, nonceFixed, nonceCounter, plaintext, frame)
+ *       writes nonce = nonceFixed (u32) || nonceCounter (u64), big-endian, then ciphertext || tag to the end
+ *   native("xs_lv_crypto_open_frame")(aead, key, aadPrefix, headerBytes, frame, out) -> true, or false
+ *       when the tag does not verify (out is then wiped)
+ */
+#define LV_FRAME_MAX_AAD_PREFIX 32
+#define LV_FRAME_MAX_HEADER 64
+
+#ifdef LV_HAVE_OPENSSL_HEADERS
+/* headerBytes, then the aad (prefix || header) into `aad`; returns the header's length. */
+static size_t lvFrameAad(xsMachine* the, size_t* aadLength, uint8_t* aad)
+{
+	size_t prefixLength;
+	uint8_t* prefix = lvCryptoBytes(the, 2, "aadPrefix", -1, &prefixLength, 0);
+	double header;
+	if (prefixLength > LV_FRAME_MAX_AAD_PREFIX)
+		xsRangeError("crypto: \"aadPrefix\" expected at most %d bytes, got length=%lu", LV_FRAME_MAX_AAD_PREFIX, (unsigned long)prefixLength);
+	header = xsmcArgc > 3 ? xsmcToNumber(xsArg(3)) : -1;
+	if (!(header >= 0 && header <= LV_FRAME_MAX_HEADER) || header != (double)(int)header)
+		xsRangeError("crypto: \"headerBytes\" expected an integer in [0, %d]", LV_FRAME_MAX_HEADER);
+	memcpy(aad, prefix, prefixLength);
+	*aadLength = prefixLength;
+	return (size_t)header;
+}
+
+static void lvPutU32(uint8_t* p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+#endif
+
+void xs_lv_crypto_seal_frame(xsMachine* the)
+{
+#ifdef LV_HAVE_OPENSSL_HEADERS
+	size_t keyLength, prefixLength, plainLength, frameLength, header, at;
+	uint8_t aad[LV_FRAME_MAX_AAD_PREFIX + LV_FRAME_MAX_HEADER], *key, *plain, *frame, *nonce;
+	const EVP_CIPHER* cipher;
+	EVP_CIPHER_CTX* ctx;
+	double fixed, counter;
+	int n = 0, tail = 0, ok;
+	lvCryptoPrologue(the);
+	cipher = lvAead(the);
+	key = lvCryptoBytes(the, 1, "key", 32, &keyLength, 0);
+	header = lvFrameAad(the, &prefixLength, aad);
+	fixed = xsmcArgc > 4 ? xsmcToNumber(xsArg(4)) : -1;
+	counter = xsmcArgc > 5 ? xsmcToNumber(xsArg(5)) : -1;
+	if (!(fixed >= 0 && fixed <= 4294967295.0) || fixed != (double)(uint32_t)fixed)
+		xsRangeError("crypto: \"nonceFixed\" expected an integer in [0, 4294967295]");
+	if (!(counter >= 0 && counter <= 9007199254740991.0) || counter != (double)(uint64_t)counter)
+		xsRangeError("crypto: \"nonceCounter\" expected an integer in [0, 9007199254740991]");
+	plain = lvCryptoBytes(the, 6, "plaintext", -1, &plainLength, 0);
+	at = header + 12;
+	frame = lvCryptoBytes(the, 7, "frame", (long)(at + plainLength + 16), &frameLength, 1);
+	if (plainLength && plain < frame + frameLength && frame < plain + plainLength && plain != frame + at)
+		xsRangeError("crypto: \"plaintext\" overlaps \"frame\" other than in place");
+	nonce = frame + header;
+	lvPutU32(nonce, (uint32_t)fixed);
+	lvPutU32(nonce + 4, (uint32_t)((uint64_t)counter >> 32));
+	lvPutU32(nonce + 8, (uint32_t)(uint64_t)counter);
+	memcpy(aad + prefixLength, frame, header);
+	if (!(ctx = lc.ctx_new()))
+		xsUnknownError("crypto: out of memory");
+	ok = lc.encrypt_init(ctx, cipher, NULL, key, nonce) == 1 &&
+		(prefixLength + header == 0 || lc.encrypt_update(ctx, NULL, &n, aad, (int)(prefixLength + header)) == 1) &&
+		lc.encrypt_update(ctx, frame + at, &n, plain, (int)plainLength) == 1 &&
+		lc.encrypt_final(ctx, frame + at + n, &tail) == 1 && (size_t)(n + tail) == plainLength &&
+		lc.ctx_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, 16, frame + at + plainLength) == 1;
+	lc.ctx_free(ctx);
+	if (!ok) {
+		lc.cleanse(frame + at, frameLength - at);
+		xsUnknownError("crypto: libcrypto refused to seal");
+	}
+#else
+	xsUnknownError("crypto: this host was built without the OpenSSL headers");
+#endif
+}
+
+void xs_lv_crypto_open_frame(xsMachine* the)
+{
+#ifdef LV_HAVE_OPENSSL_HEADERS
+	size_t keyLength, prefixLength, frameLength, outLength, header, at, bodyLength;
+	uint8_t aad[LV_FRAME_MAX_AAD_PREFIX + LV_FRAME_MAX_HEADER], tag[16], *key, *frame, *out;
+	const EVP_CIPHER* cipher;
+	EVP_CIPHER_CTX* ctx;
+	int n = 0, tail = 0, ok;
+	lvCryptoPrologue(the);
+	cipher = lvAead(the);
+	key = lvCryptoBytes(the, 1, "key", 32, &keyLength, 0);
+	header = lvFrameAad(the, &prefixLength, aad);
+	frame = lvCryptoBytes(the, 4, "frame", -1, &frameLength, 0);
+	at = header + 12;
+	if (frameLength < at + 16)
+		xsRangeError("crypto: \"frame\" expected at least %lu bytes, got length=%lu", (unsigned long)(at + 16), (unsigned long)frameLength);
+	bodyLength = frameLength - at - 16;
+	out = lvCryptoBytes(the, 5, "out", (long)bodyLength, &outLength, 1);
+	if (bodyLength && out < frame + frameLength && frame < out + bodyLength && out != frame + at)
+		xsRangeError("crypto: \"out\" overlaps \"frame\" other than in place");
+	memcpy(aad + prefixLength, frame, header);
+	memcpy(tag, frame + at + bodyLength, 16);
+	if (!(ctx = lc.ctx_new()))
+		xsUnknownError("crypto: out of memory");
+	ok = lc.decrypt_init(ctx, cipher, NULL, key, frame + header) == 1 &&
+		(prefixLength + header == 0 || lc.decrypt_update(ctx, NULL, &n, aad, (int)(prefixLength + header)) == 1) &&
+		lc.decrypt_update(ctx, out, &n, frame + at, (int)bodyLength) == 1 &&
+		lc.ctx_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, 16, tag) == 1 &&
+		lc.decrypt_final(ctx, out + n, &tail) == 1;
+	lc.ctx_free(ctx);
+	if (!ok) lc.cleanse(out, outLength); /* a forged frame releases no plaintext */
+	xsmcSetBoolean(xsResult, ok);
 #else
 	xsUnknownError("crypto: this host was built without the OpenSSL headers");
 #endif

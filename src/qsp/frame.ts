@@ -65,15 +65,33 @@ export function writeHeader(out: Uint8Array, type: FrameType, sessionId: bigint,
   writeHeaderWords(out, type, Number(sessionId >> 32n), Number(sessionId & 0xffff_ffffn), epoch, seq, payloadLength);
 }
 
-/** writeHeader with session_id as two u32 halves: the per-frame path, no BigInt arithmetic. */
+/**
+ * writeHeader with session_id as two u32 halves: the per-frame path, no BigInt arithmetic, and
+ * straight-line stores (XS does not inline a helper, and five calls cost more than the stores).
+ */
 export function writeHeaderWords(out: Uint8Array, type: FrameType, sessionHi: number, sessionLo: number, epoch: number, seq: number, payloadLength: number): void {
   out[0] = type;
   out[1] = 0;
-  putU32(out, 2, sessionHi);
-  putU32(out, 6, sessionLo);
-  putU32(out, 10, epoch);
-  putU32(out, 14, seq);
-  putU32(out, 18, payloadLength);
+  out[2] = sessionHi >>> 24;
+  out[3] = sessionHi >>> 16;
+  out[4] = sessionHi >>> 8;
+  out[5] = sessionHi;
+  out[6] = sessionLo >>> 24;
+  out[7] = sessionLo >>> 16;
+  out[8] = sessionLo >>> 8;
+  out[9] = sessionLo;
+  out[10] = epoch >>> 24;
+  out[11] = epoch >>> 16;
+  out[12] = epoch >>> 8;
+  out[13] = epoch;
+  out[14] = seq >>> 24;
+  out[15] = seq >>> 16;
+  out[16] = seq >>> 8;
+  out[17] = seq;
+  out[18] = payloadLength >>> 24;
+  out[19] = payloadLength >>> 16;
+  out[20] = payloadLength >>> 8;
+  out[21] = payloadLength;
 }
 
 function putU32(out: Uint8Array, at: number, v: number): void {
@@ -105,23 +123,35 @@ export function encodeFrame(frame: Frame): Uint8Array {
 }
 
 /**
- * The strict checks of decodeFrame alone, for the per-frame path (the session reads the header
- * words itself, sparing the object and the BigInt): returns the type, or throws FrameError.
+ * The strict checks of decodeFrame, for the per-frame path: the reason a datagram is not a frame,
+ * or 0 when it is one (the session then reads the header words in place, sparing the Frame object,
+ * the BigInt and a throw). `datagram` must be a Uint8Array.
  */
-export function checkFrame(datagram: Uint8Array, maxPayload = MAX_PAYLOAD_BYTES): FrameType {
-  checkBytes('datagram', datagram);
-  if (datagram.length < HEADER_BYTES)
-    throw new FrameError(FrameReject.TRUNCATED, `${datagram.length} bytes, the header alone is ${HEADER_BYTES}`);
-  const d = datagram;
+export function frameReject(d: Uint8Array, maxPayload = MAX_PAYLOAD_BYTES): FrameReject | 0 {
+  if (d.length < HEADER_BYTES) return FrameReject.TRUNCATED;
   const type = d[0]!;
-  if (type < FrameType.HANDSHAKE || type > FrameType.CLOSE) throw new FrameError(FrameReject.UNKNOWN_TYPE, `type ${type}`);
-  const flags = d[1]!;
-  if (flags !== 0) throw new FrameError(FrameReject.UNKNOWN_FLAGS, `flags 0x${flags.toString(16)}`);
+  if (type < FrameType.HANDSHAKE || type > FrameType.CLOSE) return FrameReject.UNKNOWN_TYPE;
+  if (d[1] !== 0) return FrameReject.UNKNOWN_FLAGS;
   const payloadLength = getU32(d, 18);
-  if (payloadLength > maxPayload) throw new FrameError(FrameReject.TOO_LONG, `payload_len ${payloadLength} over ${maxPayload}`);
-  if (payloadLength !== datagram.length - HEADER_BYTES)
-    throw new FrameError(FrameReject.LENGTH_MISMATCH, `payload_len ${payloadLength}, ${datagram.length - HEADER_BYTES} bytes follow`);
-  return type as FrameType;
+  if (payloadLength > maxPayload) return FrameReject.TOO_LONG;
+  if (payloadLength !== d.length - HEADER_BYTES) return FrameReject.LENGTH_MISMATCH;
+  return 0;
+}
+
+/** The strict checks of decodeFrame alone: returns the type, or throws FrameError saying why. */
+export function checkFrame(datagram: Uint8Array, maxPayload = MAX_PAYLOAD_BYTES): FrameType {
+  const d = checkBytes('datagram', datagram);
+  const reject = frameReject(d, maxPayload);
+  if (reject === 0) return d[0] as FrameType;
+  const payloadLength = d.length >= HEADER_BYTES ? getU32(d, 18) : 0;
+  const detail = {
+    [FrameReject.TRUNCATED]: () => `${d.length} bytes, the header alone is ${HEADER_BYTES}`,
+    [FrameReject.UNKNOWN_TYPE]: () => `type ${d[0]}`,
+    [FrameReject.UNKNOWN_FLAGS]: () => `flags 0x${d[1]!.toString(16)}`,
+    [FrameReject.TOO_LONG]: () => `payload_len ${payloadLength} over ${maxPayload}`,
+    [FrameReject.LENGTH_MISMATCH]: () => `payload_len ${payloadLength}, ${d.length - HEADER_BYTES} bytes follow`,
+  }[reject];
+  throw new FrameError(reject, detail());
 }
 
 /** Strict decode; the payload is a view into `datagram` (no copy). Throws FrameError. */

@@ -17,8 +17,8 @@
  * seq from 1, so one key for both directions would reuse nonces. key_block_id is 16 zero bytes when
  * no QKD block enters a step. Every intermediate is zeroised by its caller once used.
  */
-import type { SymmetricCrypto } from '../../hal/crypto.ts';
-import { asciiBytes, concatBytes, zeroise } from '../bytes.ts';
+import { hkdfWithDigest, type SymmetricCrypto } from '../../hal/crypto.ts';
+import { asciiBytes, concatBytes } from '../bytes.ts';
 
 export const PROTOCOL = 'LIGHTVIBES QSP v1.0 HKDF-SHA256 X25519 ML-KEM-768 ML-DSA-65 QKD';
 
@@ -78,16 +78,21 @@ export interface EpochKeys {
   readonly secret: Uint8Array;
   readonly clientToServer: Uint8Array;
   readonly serverToClient: Uint8Array;
+  /** clientToServer ‖ serverToClient, as one view: a backend releases both in one call. */
+  readonly trafficKeys: Uint8Array;
+  /** secret ‖ clientToServer ‖ serverToClient: the whole derived block, zeroised as one. */
+  readonly okm: Uint8Array;
   /** True when a QKD key block entered this epoch's derivation. */
   readonly qkd: boolean;
 }
+
+export const EPOCH_OKM_BYTES = 96;
 
 /** HKDF info of an epoch step, written in place per call (one buffer: the hot path allocates nothing). */
 const EPOCH_INFO = new Uint8Array(label(Label.EPOCH).length + 4 + KEY_BLOCK_ID_BYTES);
 EPOCH_INFO.set(label(Label.EPOCH));
 
-/** secret ‖ key_c2s ‖ key_s2c for `epoch`, chained from `chain` with fresh input `ikm`. */
-export function deriveEpochKeys(crypto: SymmetricCrypto, chain: Uint8Array, ikm: Uint8Array, epoch: number, keyBlockId: Uint8Array, qkd: boolean): EpochKeys {
+function epochInfo(epoch: number, keyBlockId: Uint8Array): Uint8Array {
   const info = EPOCH_INFO;
   const at = info.length - 4 - KEY_BLOCK_ID_BYTES;
   info[at] = epoch >>> 24;
@@ -95,16 +100,45 @@ export function deriveEpochKeys(crypto: SymmetricCrypto, chain: Uint8Array, ikm:
   info[at + 2] = epoch >>> 8;
   info[at + 3] = epoch;
   info.set(keyBlockId, at + 4);
-  const okm = crypto.hkdf(ikm, chain, info, 96);
-  return { epoch, secret: okm.subarray(0, 32), clientToServer: okm.subarray(32, 64), serverToClient: okm.subarray(64, 96), qkd };
+  return info;
+}
+
+/** A home for one epoch's keys: the 96-byte block and its views. */
+export type EpochKeyBuffer = Omit<EpochKeys, 'epoch' | 'qkd'>;
+
+function keyViews(okm: Uint8Array): EpochKeyBuffer {
+  return { secret: okm.subarray(0, 32), clientToServer: okm.subarray(32, 64), serverToClient: okm.subarray(64, 96), trafficKeys: okm.subarray(32, 96), okm };
+}
+
+/**
+ * A reusable EpochKeyBuffer, its views made once: a session rekeys into a few of these, since on
+ * Node five views per derivation cost more than the HKDF's native call.
+ */
+export function epochKeyBuffer(): EpochKeyBuffer {
+  return keyViews(new Uint8Array(new ArrayBuffer(EPOCH_OKM_BYTES)));
+}
+
+/** secret ‖ key_c2s ‖ key_s2c for `epoch`, chained from `chain` with fresh input `ikm`. */
+export function deriveEpochKeys(crypto: SymmetricCrypto, chain: Uint8Array, ikm: Uint8Array, epoch: number, keyBlockId: Uint8Array, qkd: boolean): EpochKeys {
+  return { epoch, qkd, ...keyViews(crypto.hkdf(ikm, chain, epochInfo(epoch, keyBlockId), EPOCH_OKM_BYTES)) };
+}
+
+/**
+ * deriveEpochKeys into the caller's buffer, with digest = SHA-256(digestInput) computed in the same
+ * backend call (a rekey step: the new epoch's keys and the confirm of its material, §7.2). Same
+ * bytes as deriveEpochKeys + sha256.
+ */
+export function deriveEpochKeysWithDigest(
+  crypto: SymmetricCrypto, chain: Uint8Array, ikm: Uint8Array, epoch: number, keyBlockId: Uint8Array, qkd: boolean,
+  into: EpochKeyBuffer, digestInput: Uint8Array, digest: Uint8Array,
+): EpochKeys {
+  hkdfWithDigest(crypto, ikm, chain, epochInfo(epoch, keyBlockId), into.okm, digestInput, digest);
+  return { epoch, qkd, secret: into.secret, clientToServer: into.clientToServer, serverToClient: into.serverToClient, trafficKeys: into.trafficKeys, okm: into.okm };
 }
 
 /** Zeroises an epoch's keys, after telling a backend that keeps keyed state (AEAD contexts) to drop it. */
 export function destroyEpochKeys(keys: EpochKeys | undefined, crypto?: SymmetricCrypto): void {
   if (!keys) return;
-  if (crypto?.release) {
-    crypto.release(keys.clientToServer);
-    crypto.release(keys.serverToClient);
-  }
-  zeroise(keys.secret, keys.clientToServer, keys.serverToClient);
+  crypto?.release?.(keys.trafficKeys);
+  keys.okm.fill(0);
 }

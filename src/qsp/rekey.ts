@@ -57,15 +57,26 @@ export function rekeyConfirm(crypto: SymmetricCrypto, material: Uint8Array): Uin
   return confirm;
 }
 
-/** undefined when malformed (wrong magic, type or length). */
-export function decodeRekey(plaintext: Uint8Array): RekeyMessage | undefined {
-  if (plaintext.length < 9) return undefined;
-  for (let i = 0; i < 4; i++) if (plaintext[i] !== REKEY_MAGIC[i]) return undefined;
+/**
+ * undefined when malformed (wrong magic, type or length). material, keyBlockId and confirm are
+ * views into `plaintext`: the caller wipes the plaintext when done with the message (the session
+ * does; decodeRekey gives copies).
+ */
+export function readRekey(plaintext: Uint8Array): RekeyMessage | undefined {
   const p = plaintext;
+  if (p.length < 9 || p[0] !== REKEY_MAGIC[0] || p[1] !== REKEY_MAGIC[1] || p[2] !== REKEY_MAGIC[2] || p[3] !== REKEY_MAGIC[3]) return undefined;
   const newEpoch = ((p[5]! << 24) | (p[6]! << 16) | (p[7]! << 8) | p[8]!) >>> 0;
-  if (plaintext[4] === RekeyType.INIT && plaintext.length === REKEY_INIT_BYTES)
-    return { type: 1, newEpoch, material: plaintext.slice(9, 9 + REKEY_MATERIAL_BYTES), keyBlockId: plaintext.slice(9 + REKEY_MATERIAL_BYTES) };
-  if (plaintext[4] === RekeyType.ACK && plaintext.length === REKEY_ACK_BYTES)
-    return { type: 2, newEpoch, confirm: plaintext.slice(9) };
+  if (p[4] === RekeyType.INIT && p.length === REKEY_INIT_BYTES)
+    return { type: 1, newEpoch, material: p.subarray(9, 9 + REKEY_MATERIAL_BYTES), keyBlockId: p.subarray(9 + REKEY_MATERIAL_BYTES) };
+  if (p[4] === RekeyType.ACK && p.length === REKEY_ACK_BYTES) return { type: 2, newEpoch, confirm: p.subarray(9) };
   return undefined;
+}
+
+/** undefined when malformed (wrong magic, type or length); the fields are copies. */
+export function decodeRekey(plaintext: Uint8Array): RekeyMessage | undefined {
+  const msg = readRekey(plaintext);
+  if (!msg) return undefined;
+  return msg.type === RekeyType.INIT
+    ? { type: 1, newEpoch: msg.newEpoch, material: msg.material.slice(), keyBlockId: msg.keyBlockId.slice() }
+    : { type: 2, newEpoch: msg.newEpoch, confirm: msg.confirm.slice() };
 }

@@ -19,7 +19,7 @@
  * 'drop' (lossy, duplicating links). Authenticated protocol violations always close. Closing
  * sends an AEAD-protected CLOSE when keys exist, and zeroises every key either way.
  */
-import { AeadAlgorithm, type SymmetricCrypto } from '../../hal/crypto.ts';
+import { AEAD_TAG_BYTES, AeadAlgorithm, type FrameCrypto, frameCrypto, type SymmetricCrypto } from '../../hal/crypto.ts';
 import type { Clock } from '../../hal/clock.ts';
 import type { Entropy } from '../../hal/entropy.ts';
 import { checkBytes, checkInteger, checkObject } from '../_check.ts';
@@ -28,12 +28,14 @@ import { nobleCrypto } from '../crypto/noble.ts';
 import type { Identity } from '../qkd/auth.ts';
 import { CloseReason, decodeClosePlaintext, encodeClosePlaintext } from './close.ts';
 import {
-  checkFrame, FrameError, FrameType, frameNonce, getU32, HEADER_BYTES, MAX_APP_DATA_BYTES, NONCE_BYTES, writeHeader, writeHeaderWords,
+  frameReject, FrameType, getU32, HEADER_BYTES, MAX_APP_DATA_BYTES, NONCE_BYTES, writeHeader, writeHeaderWords,
 } from './frame.ts';
 import { ClientHandshake, HandshakeError, HandshakeType, type HandshakeResult, ServerHandshake, SessionMode } from './handshake.ts';
-import { AadPrefix, deriveEpochKeys, destroyEpochKeys, type EpochKeys, label, NO_KEY_BLOCK } from './key-schedule.ts';
+import {
+  AadPrefix, deriveEpochKeysWithDigest, destroyEpochKeys, epochKeyBuffer, type EpochKeyBuffer, type EpochKeys, label, NO_KEY_BLOCK, REKEY_CONFIRM_SUFFIX,
+} from './key-schedule.ts';
 import type { QspKeySource } from './key-source.ts';
-import { decodeRekey, encodeRekeyAck, encodeRekeyInit, REKEY_ACK_BYTES, REKEY_INIT_BYTES, REKEY_MATERIAL_BYTES, rekeyConfirm, RekeyType } from './rekey.ts';
+import { encodeRekeyAck, encodeRekeyInit, readRekey, REKEY_ACK_BYTES, REKEY_INIT_BYTES, REKEY_MATERIAL_BYTES, rekeyConfirm, RekeyType, type RekeyMessage } from './rekey.ts';
 import { DEFAULT_REPLAY_WINDOW, ReplayVerdict, ReplayWindow } from './anti-replay.ts';
 import { DROP, FAIL, QspEvent, QspState, type Role, transition } from './state-table.ts';
 
@@ -103,25 +105,8 @@ export interface QspStats {
   readonly dropped: number[];
 }
 
-function aadTemplate(prefix: string): Uint8Array {
-  const aad = new Uint8Array(prefix.length + HEADER_BYTES);
-  aad.set(label(prefix));
-  return aad;
-}
-/** By frame type: the associated-data prefix of key-schedule.ts, then room for the header. */
-const AAD_PREFIXES: Record<number, () => Uint8Array> = {
-  [FrameType.APP_DATA]: () => aadTemplate(AadPrefix.APP_DATA),
-  [FrameType.REKEY]: () => aadTemplate(AadPrefix.REKEY),
-  [FrameType.CLOSE]: () => aadTemplate(AadPrefix.CLOSE),
-};
-
-/** payload[0..12] = epoch(4) ‖ 0(4) ‖ seq(4): compared with header bytes 10..18, no allocation. */
-function nonceMatchesHeader(d: Uint8Array): boolean {
-  const n = HEADER_BYTES;
-  let diff = d[n + 4]! | d[n + 5]! | d[n + 6]! | d[n + 7]!;
-  for (let i = 0; i < 4; i++) diff |= (d[n + i]! ^ d[10 + i]!) | (d[n + 8 + i]! ^ d[14 + i]!);
-  return diff === 0;
-}
+/** Indexed by frame type (APP_DATA 2, REKEY 3, CLOSE 4): the associated-data prefix of key-schedule.ts; aad = prefix ‖ header. */
+const AAD_PREFIXES: readonly (Uint8Array | undefined)[] = [undefined, undefined, label(AadPrefix.APP_DATA), label(AadPrefix.REKEY), label(AadPrefix.CLOSE)];
 
 /**
  * Frames up to FRAME_SLAB_MAX_BYTES are views into a shared slab (never overlapping): a fresh small
@@ -174,11 +159,23 @@ export class QspSession {
   private lastConfirm: Uint8Array | undefined;
   private sendSeq = 0;
   private lastEpoch = 0;
-  private readonly aadScratch: Array<Uint8Array | undefined> = [];
-  /** The one pending INIT's plaintext (server), the ACK being sealed and the client's rekey ikm: reused, wiped after use. */
+  /** The one pending INIT's plaintext (server) and the ACK being sealed: reused, wiped after use. */
   private readonly initBuffer = new Uint8Array(new ArrayBuffer(REKEY_INIT_BYTES));
   private readonly ackBuffer = new Uint8Array(new ArrayBuffer(REKEY_ACK_BYTES));
-  private readonly ikmBuffer = new Uint8Array(new ArrayBuffer(REKEY_MATERIAL_BYTES));
+  /**
+   * material ‖ "ack" of the rekey being derived: its first 32 bytes are the ikm of a step without
+   * a QKD block, all of it the confirm's input (§7.2), so one copy of the material serves both.
+   * Wiped after each derivation.
+   */
+  private readonly confirmInput = new Uint8Array(new ArrayBuffer(REKEY_MATERIAL_BYTES + REKEY_CONFIRM_SUFFIX.length));
+  private readonly materialIkm = this.confirmInput.subarray(0, REKEY_MATERIAL_BYTES);
+  /**
+   * The session's own buffers for rekeyed epochs' keys (three: current and previous live while the
+   * next is derived) and confirms (two: the last one outlives the next derivation). Long-lived, so a
+   * native backend writes into them without a fresh buffer per rekey; zeroised with their epoch.
+   */
+  private readonly okmPool = [epochKeyBuffer(), epochKeyBuffer(), epochKeyBuffer()];
+  private readonly confirmPool = [0, 1].map(() => new Uint8Array(new ArrayBuffer(32)));
   /** material ‖ QKD key, reused while blocks keep one size. */
   private qkdIkmBuffer: Uint8Array | undefined;
   private readonly replay: ReplayWindow;
@@ -194,6 +191,8 @@ export class QspSession {
   private _peerCloseReason: number | undefined;
   private _transcript: Uint8Array | undefined;
   private readonly crypto: SymmetricCrypto;
+  /** The backend's frame calls (or the default over its seal/open), resolved once. */
+  private readonly frames: FrameCrypto;
   private readonly o: Required<Omit<QspOptions, 'crypto'>>;
 
   constructor(options: QspOptions) {
@@ -206,6 +205,8 @@ export class QspSession {
     checkInteger('options.aead', aead, 1, 2);
     this.role = options.role;
     this.crypto = options.crypto ?? nobleCrypto;
+    this.frames = frameCrypto(this.crypto);
+    this.confirmInput.set(label(REKEY_CONFIRM_SUFFIX), REKEY_MATERIAL_BYTES);
     this.o = {
       ...options,
       aead,
@@ -337,14 +338,9 @@ export class QspSession {
     if (from !== undefined) checkBytes('from', from);
     if (this._state === QspState.CLOSED) return this.drop(DropReason.AFTER_CLOSE);
     try {
-      // strict frame checks, then the header words read in place (no Frame object, no BigInt per datagram)
-      let type: FrameType;
-      try {
-        type = checkFrame(datagram);
-      } catch (e) {
-        if (e instanceof FrameError) return this.bad(DropReason.MALFORMED, CloseReason.PROTOCOL_ERROR);
-        throw e;
-      }
+      // strict frame checks, then the header words read in place (no Frame object, no BigInt, no throw per datagram)
+      if (frameReject(datagram) !== 0) return this.bad(DropReason.MALFORMED, CloseReason.PROTOCOL_ERROR);
+      const type = datagram[0] as FrameType;
       const frameEpoch = getU32(datagram, 10);
       const seq = getU32(datagram, 14);
       if (type === FrameType.HANDSHAKE) {
@@ -359,13 +355,12 @@ export class QspSession {
       const keys = this.keysFor(frameEpoch);
       if (!keys) return this.bad(DropReason.EPOCH_UNKNOWN, CloseReason.EPOCH_MISMATCH);
       if (this.replay.check(seq) !== ReplayVerdict.FRESH) return this.bad(DropReason.REPLAY, CloseReason.REPLAY);
-      const p = datagram.subarray(HEADER_BYTES);
-      if (p.length < NONCE_BYTES + 16) return this.bad(DropReason.MALFORMED, CloseReason.PROTOCOL_ERROR);
-      // strict nonce binding: the prefix must be epoch(4) ‖ seq(8) of this very header (bytes 10..18)
-      if (!nonceMatchesHeader(datagram)) return this.bad(DropReason.NONCE_MISMATCH, CloseReason.PROTOCOL_ERROR);
-      const nonce = p.subarray(0, NONCE_BYTES);
-      const aad = this.aadFor(type, datagram.subarray(0, HEADER_BYTES));
-      const plaintext = this.crypto.open(this.aead, this.role === 'client' ? keys.serverToClient : keys.clientToServer, nonce, aad, p.subarray(NONCE_BYTES));
+      if (datagram.length < HEADER_BYTES + NONCE_BYTES + AEAD_TAG_BYTES) return this.bad(DropReason.MALFORMED, CloseReason.PROTOCOL_ERROR);
+      // strict nonce binding: the payload's first 12 bytes must be epoch(4) ‖ 0(4) ‖ seq(4) of this very header
+      if (getU32(datagram, HEADER_BYTES) !== frameEpoch || getU32(datagram, HEADER_BYTES + 4) !== 0 || getU32(datagram, HEADER_BYTES + 8) !== seq)
+        return this.bad(DropReason.NONCE_MISMATCH, CloseReason.PROTOCOL_ERROR);
+      // aad = prefix ‖ header, the nonce and the sealed bytes: the backend finds them in the datagram
+      const plaintext = this.frames.openFrame(this.aead, this.role === 'client' ? keys.serverToClient : keys.clientToServer, AAD_PREFIXES[type]!, HEADER_BYTES, datagram);
       if (!plaintext) return this.bad(DropReason.AEAD_FAILED, CloseReason.AEAD_DECRYPT_FAILED);
       this.replay.mark(seq);
       this.stats.framesReceived++;
@@ -439,10 +434,18 @@ export class QspSession {
     this.resetEpochCounters();
   }
 
+  /** An authenticated REKEY plaintext; its fields are views into it, and it is wiped whatever happens. */
   private onRekey(frameEpoch: number, plaintext: Uint8Array): Uint8Array[] {
-    const msg = decodeRekey(plaintext);
-    zeroise(plaintext);
-    if (!msg) return this.fail(CloseReason.PROTOCOL_ERROR, 'malformed REKEY plaintext');
+    try {
+      const msg = readRekey(plaintext);
+      if (!msg) return this.fail(CloseReason.PROTOCOL_ERROR, 'malformed REKEY plaintext');
+      return this.onRekeyMessage(frameEpoch, msg);
+    } finally {
+      zeroise(plaintext);
+    }
+  }
+
+  private onRekeyMessage(frameEpoch: number, msg: RekeyMessage): Uint8Array[] {
     if (msg.type === RekeyType.ACK && this._state === QspState.ESTABLISHED && this.role === 'server'
       && msg.newEpoch === this.current!.epoch && this.lastConfirm && equalBytes(msg.confirm, this.lastConfirm)) {
       // the answer to a retransmitted INIT, after the first ACK committed: harmless
@@ -471,27 +474,18 @@ export class QspSession {
     // client, INIT
     if (msg.newEpoch === current.epoch && this.previous && frameEpoch === this.previous.epoch && this.lastConfirm) {
       const confirm = rekeyConfirm(this.crypto, msg.material);
-      zeroise(msg.material);
       if (!equalBytes(confirm, this.lastConfirm)) return this.fail(CloseReason.REKEY_FAILED, 'a second INIT for the same epoch');
       return [this.seal(FrameType.REKEY, this.previous, encodeRekeyAck(msg.newEpoch, confirm, this.ackBuffer))]; // ACK lost: answer again
     }
-    if (frameEpoch !== current.epoch || msg.newEpoch !== current.epoch + 1) {
-      zeroise(msg.material);
+    if (frameEpoch !== current.epoch || msg.newEpoch !== current.epoch + 1)
       return this.fail(CloseReason.EPOCH_MISMATCH, 'INIT does not advance the current epoch by one');
-    }
     let qkdKey: Uint8Array | undefined;
     const withQkd = !equalBytes(msg.keyBlockId, NO_KEY_BLOCK);
     if (withQkd) {
       qkdKey = this.o.keySource.take(msg.keyBlockId);
-      if (!qkdKey) {
-        zeroise(msg.material);
-        return this.fail(CloseReason.UNKNOWN_KEY_BLOCK, 'INIT names a key block not held here');
-      }
+      if (!qkdKey) return this.fail(CloseReason.UNKNOWN_KEY_BLOCK, 'INIT names a key block not held here');
     }
-    const ikm = this.rekeyIkm(msg.material, qkdKey);
-    const keys = deriveEpochKeys(this.crypto, current.secret, ikm, msg.newEpoch, msg.keyBlockId, withQkd);
-    const confirm = rekeyConfirm(this.crypto, msg.material);
-    zeroise(ikm, msg.material, qkdKey);
+    const [keys, confirm] = this.deriveRekey(current, msg.material, msg.newEpoch, msg.keyBlockId, qkdKey);
     const ack = this.seal(FrameType.REKEY, current, encodeRekeyAck(msg.newEpoch, confirm, this.ackBuffer));
     // §7.3: the client commits immediately after sending ACK
     destroyEpochKeys(this.previous, this.crypto);
@@ -519,11 +513,8 @@ export class QspSession {
     const fresh = this.o.entropy.randomBytes(REKEY_MATERIAL_BYTES);
     const initPlaintext = encodeRekeyInit(newEpoch, fresh, keyBlockId, this.initBuffer);
     zeroise(fresh);
-    const material = initPlaintext.subarray(9, 9 + REKEY_MATERIAL_BYTES);
-    const ikm = qkdKey ? this.rekeyIkm(material, qkdKey) : material;
-    const keys = deriveEpochKeys(this.crypto, current.secret, ikm, newEpoch, keyBlockId, !!qkdKey);
-    this.pending = { keys, confirm: rekeyConfirm(this.crypto, material), initPlaintext, sentAt: this.o.clock.monotonicMs(), retries: 0 };
-    if (qkdKey) zeroise(ikm, qkdKey);
+    const [keys, confirm] = this.deriveRekey(current, initPlaintext.subarray(9, 9 + REKEY_MATERIAL_BYTES), newEpoch, keyBlockId, qkdKey);
+    this.pending = { keys, confirm, initPlaintext, sentAt: this.o.clock.monotonicMs(), retries: 0 };
     // hold current + pending only: the previous epoch goes now (seed §6.1, at most two)
     destroyEpochKeys(this.previous, this.crypto);
     this.previous = undefined;
@@ -531,12 +522,29 @@ export class QspSession {
     out.push(this.seal(FrameType.REKEY, current, initPlaintext));
   }
 
-  /** material (‖ QKD key) in this session's own buffer; the caller zeroises it after the derivation. */
-  private rekeyIkm(material: Uint8Array, qkdKey: Uint8Array | undefined): Uint8Array {
-    if (!qkdKey) {
-      this.ikmBuffer.set(material);
-      return this.ikmBuffer;
-    }
+  /**
+   * The next epoch's keys and the confirm of `material` (§7.2), into this session's own buffers in
+   * one backend call; ikm = material (‖ QKD key). Wipes the copies of the material and the QKD key.
+   */
+  private deriveRekey(current: EpochKeys, material: Uint8Array, newEpoch: number, keyBlockId: Uint8Array, qkdKey: Uint8Array | undefined): [EpochKeys, Uint8Array] {
+    this.confirmInput.set(material);
+    const ikm = qkdKey ? this.qkdIkm(material, qkdKey) : this.materialIkm;
+    const confirm = this.confirmPool[0] === this.lastConfirm ? this.confirmPool[1]! : this.confirmPool[0]!;
+    const keys = deriveEpochKeysWithDigest(this.crypto, current.secret, ikm, newEpoch, keyBlockId, !!qkdKey, this.freeOkm(), this.confirmInput, confirm);
+    this.materialIkm.fill(0);
+    if (qkdKey) zeroise(ikm, qkdKey);
+    return [keys, confirm];
+  }
+
+  /** A buffer of okmPool that no held epoch uses (at most two are held while the next is derived). */
+  private freeOkm(): EpochKeyBuffer {
+    for (const b of this.okmPool)
+      if (b.okm !== this.current?.okm && b.okm !== this.previous?.okm && b.okm !== this.pending?.keys.okm) return b;
+    throw new Error('QSP: no free epoch key buffer'); // unreachable: a bug, closed as INTERNAL_ERROR
+  }
+
+  /** material ‖ QKD key in this session's own buffer; the caller zeroises it after the derivation. */
+  private qkdIkm(material: Uint8Array, qkdKey: Uint8Array): Uint8Array {
     const length = REKEY_MATERIAL_BYTES + qkdKey.length;
     if (this.qkdIkmBuffer?.length !== length) this.qkdIkmBuffer = new Uint8Array(new ArrayBuffer(length));
     this.qkdIkmBuffer.set(material);
@@ -568,22 +576,14 @@ export class QspSession {
     return undefined;
   }
 
-  /** prefix ‖ header, in a per-type scratch buffer (the AEAD consumes it before the next frame). */
-  private aadFor(type: FrameType, header: Uint8Array): Uint8Array {
-    const aad = (this.aadScratch[type] ??= AAD_PREFIXES[type]!());
-    aad.set(header, aad.length - HEADER_BYTES);
-    return aad;
-  }
-
-  /** One protected frame: header ‖ nonce ‖ AEAD(key_send[epoch], nonce, aad, plaintext). */
+  /** One protected frame: header ‖ nonce ‖ AEAD(key_send[epoch], nonce, prefix ‖ header, plaintext). */
   private seal(type: FrameType, keys: EpochKeys, plaintext: Uint8Array): Uint8Array {
     const seq = ++this.sendSeq;
-    const payloadLength = NONCE_BYTES + plaintext.length + 16;
+    const payloadLength = NONCE_BYTES + plaintext.length + AEAD_TAG_BYTES;
     const out = frameBuffer(HEADER_BYTES + payloadLength);
     writeHeaderWords(out, type, this.sessionHi, this.sessionLo, keys.epoch, seq, payloadLength);
-    const nonce = frameNonce(keys.epoch, seq, out.subarray(HEADER_BYTES, HEADER_BYTES + NONCE_BYTES));
-    const aad = this.aadFor(type, out.subarray(0, HEADER_BYTES));
-    this.crypto.seal(this.aead, this.role === 'client' ? keys.clientToServer : keys.serverToClient, nonce, aad, plaintext, out.subarray(HEADER_BYTES + NONCE_BYTES));
+    // nonce = epoch(4) ‖ seq(8) (§3.1), written by the backend from its parts
+    this.frames.sealFrame(this.aead, this.role === 'client' ? keys.clientToServer : keys.serverToClient, AAD_PREFIXES[type]!, HEADER_BYTES, keys.epoch, seq, plaintext, out);
     this.stats.framesSent++;
     return out;
   }
