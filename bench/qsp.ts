@@ -1,7 +1,8 @@
 /**
  * `npm run bench:qsp`: QSP v1.0 figures on Node (noble reference and the OpenSSL-accelerated
  * SymmetricCrypto backend) and on XS (lvxs, noble): rekey/s, data-plane throughput as a ratio of raw
- * AEAD in the same run, handshake time per side with where it goes. `--no-xs` skips XS.
+ * AEAD in the same run, handshake time per side with where it goes — per AsymmetricCrypto backend
+ * side by side (noble vs the PQClean addon on Node, noble vs PQClean in lvxs). `--no-xs` skips XS.
  * Node figures are in process CPU time (see `now`); XS figures in the host's monotonic clock.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,6 +15,8 @@ import type { SymmetricCrypto } from '../hal/crypto.ts';
 import { nodeCrypto } from '../hal/node/crypto.ts';
 import { nativeCrypto, nativeCryptoAvailable } from '../hal/node/crypto-native.ts';
 import { nobleCrypto } from '../src/crypto/noble.ts';
+import { nativePqc, nativePqcAvailable } from '../hal/node/pqc-native.ts';
+import { noblePqc } from '../src/crypto/pqc-noble.ts';
 import { bundleForXs, ROOT, runOnXs, taggedLines } from '../test/xs/harness.ts';
 import { benchHandshake, benchRekey, benchThroughput } from './qsp-core.ts';
 
@@ -66,6 +69,25 @@ for (const crypto of all)
     const us = ((now() - t) * 1000) / n;
     console.log(`  node ${crypto.name.padEnd(13)} the round's primitives alone (2 seal + 2 open + 2 HKDF-96 + 2 SHA-256): ${f(us, 1)} µs = at most ${f(1e6 / us, 0)} rekey/s`);
   }
+  if (native) {
+    // the same round as the session calls it now: frames in place, HKDF with the confirm's SHA-256 (hal/crypto.ts batched calls)
+    const prefix = new Uint8Array(5);
+    const [initFrame, ackFrame] = [new Uint8Array(22 + 12 + 57 + 16), new Uint8Array(22 + 12 + 41 + 16)];
+    const [okm, digest, input] = [new Uint8Array(96), new Uint8Array(32), new Uint8Array(35)];
+    const batched = () => {
+      native.sealFrame!(1, key, prefix, 22, 1, 2, init, initFrame);
+      native.openFrame!(1, key, prefix, 22, initFrame);
+      native.sealFrame!(1, key, prefix, 22, 1, 3, ack, ackFrame);
+      native.openFrame!(1, key, prefix, 22, ackFrame);
+      native.hkdfWithDigest!(key, key, info, okm, input, digest);
+      native.hkdfWithDigest!(key, key, info, okm, input, digest);
+    };
+    for (let i = 0; i < 1000; i++) batched();
+    const t = now();
+    for (let i = 0; i < 10000; i++) batched();
+    const us = ((now() - t) * 1000) / 10000;
+    console.log(`  node ${native.name.padEnd(13)} the same, batched (2 sealFrame + 2 openFrame + 2 HKDF-96 with SHA-256): ${f(us, 1)} µs = at most ${f(1e6 / us, 0)} rekey/s`);
+  }
 }
 
 console.log('Data plane: send + receive through two sessions vs seal + open of raw AEAD, same backend, same run (AES-256-GCM)');
@@ -98,15 +120,24 @@ if (native) {
   for (const t of [b.t1k, b.t64k]) console.log(`  ${String(t.size).padStart(6)} B  raw ${f(t.rawMBps)} MB/s  framed ${f(t.framedMBps)} MB/s  ratio ${f(t.ratio, 3)}`);
 }
 
-const printHandshake = (where: string, h: ReturnType<typeof benchHandshake>) => {
-  const p = h.prims;
-  console.log(`  ${where}  client ${f(h.clientMs)} ms  server ${f(h.serverMs)} ms  both sides ${f(h.totalMs)} ms  (median of ${h.runs})`);
-  console.log(`    where it goes (one each): ML-DSA-65 sign ${f(p.mlDsaSign, 2)} ms, verify ${f(p.mlDsaVerify, 2)} ms; ML-KEM-768 keygen ${f(p.mlKemKeygen, 2)}, encaps ${f(p.mlKemEncaps, 2)}, decaps ${f(p.mlKemDecaps, 2)} ms; X25519 keygen ${f(p.x25519Keygen, 2)}, DH ${f(p.x25519Dh, 2)} ms; HKDF ${f(p.hkdf, 3)} ms`);
-  console.log(`    client = sign + verify + KEM keygen + decaps + 2 X25519 (+ ~6 HKDF); server = sign + verify + encaps + 2 X25519 (+ ~6 HKDF)`);
+const handshakeTimes: Record<string, string> = {};
+const printHandshake = (where: string, h: ReturnType<typeof benchHandshake>, symmetric: string) => {
+  const d = (x: number) => f(x, x < 10 ? 2 : 1);
+  const c = h.client;
+  const s = h.server;
+  handshakeTimes[where.trim()] = `${f(h.totalMs)} ms (client ${f(h.clientMs)} / server ${f(h.serverMs)})`;
+  console.log(`  ${where}  client ${f(h.clientMs)} ms  server ${f(h.serverMs)} ms  both sides ${f(h.totalMs)} ms  (median of ${h.runs}; asymmetric ${h.backend}, symmetric ${symmetric})`);
+  console.log(`    client ${d(c.meanMs)} ms = ML-DSA-65 sign ${d(c.mlDsa65Sign)} + verify ${d(c.mlDsa65Verify)} + ML-KEM-768 keygen ${d(c.mlKem768Keygen)} + decaps ${d(c.mlKem768Decapsulate)} + X25519 public ${d(c.x25519PublicKey)} + DH ${d(c.x25519SharedSecret)} + HKDF/rest ${d(c.rest)}`);
+  console.log(`    server ${d(s.meanMs)} ms = ML-DSA-65 sign ${d(s.mlDsa65Sign)} + verify ${d(s.mlDsa65Verify)} + ML-KEM-768 encaps ${d(s.mlKem768Encapsulate)} + X25519 public ${d(s.x25519PublicKey)} + DH ${d(s.x25519SharedSecret)} + HKDF/rest ${d(s.rest)}  (means per handshake; one HKDF-SHA256 ${f(h.hkdfMs, 3)} ms)`);
 };
-console.log('Handshake v1.0 (ML-DSA-65 both ways, X25519 + ML-KEM-768, QKD block), both sides in one run');
-printHandshake('node noble       ', benchHandshake(now, nobleCrypto, 15));
-if (native) printHandshake('node native      ', benchHandshake(now, native, 15));
+console.log('Handshake v1.0 (ML-DSA-65 both ways, X25519 + ML-KEM-768, QKD block), both sides in one run; every asymmetric call timed inside the real handshakes, rest = a side\'s time beyond them');
+// the PQClean addon (native/node/pqc.c) when built; its absence is said, not hidden
+const pqclean = nativePqcAvailable() ? nativePqc() : undefined;
+if (!pqclean) console.log('  (lv_pqc addon not built: run `npm run build:native`; node pqclean rows skipped)');
+printHandshake('node noble       ', benchHandshake(now, nobleCrypto, 15, noblePqc), nobleCrypto.name);
+if (native) printHandshake('node noble+lv_crypto', benchHandshake(now, native, 15, noblePqc), native.name);
+if (pqclean) printHandshake('node pqclean     ', benchHandshake(now, nobleCrypto, 30, pqclean), nobleCrypto.name);
+if (pqclean && native) printHandshake('node all native  ', benchHandshake(now, native, 30, pqclean), native.name);
 
 if (!noXs) {
   const bundle = bundleForXs(join(ROOT, 'bench', 'qsp.xs.ts'), 'bench-qsp');
@@ -118,14 +149,18 @@ if (!noXs) {
   console.log(`  xs rekey: loops ${xs.rekey.loops}  ${f(xs.rekey.rekeysPerSec, 0)} rekey/s  final_epoch ${xs.rekey.finalEpoch}`);
   rekeyRates['xs noble'] = xs.rekey.rekeysPerSec;
   for (const t of [xs.t1k, xs.t64k]) console.log(`  xs ${String(t.size).padStart(6)} B  raw ${f(t.rawMBps, 3)} MB/s  framed ${f(t.framedMBps, 3)} MB/s  ratio ${f(t.ratio, 3)}`);
-  printHandshake('xs noble         ', xs.handshake);
+  printHandshake('xs noble         ', xs.handshake, 'noble');
+  if (xs.pqcHandshake) printHandshake('xs pqclean       ', xs.pqcHandshake, 'noble');
+  else console.log('  (this lvxs has no PQClean binding: xs pqclean rows skipped)');
   if (xs.lib) {
     console.log(`On XS with the host's libcrypto (${xs.lib}):`);
     console.log(`  xs rekey: loops ${xs.libRekey.loops}  ${f(xs.libRekey.rekeysPerSec, 0)} rekey/s  final_epoch ${xs.libRekey.finalEpoch}`);
     rekeyRates['xs libcrypto'] = xs.libRekey.rekeysPerSec;
     for (const t of [xs.libT1k, xs.libT64k]) console.log(`  xs ${String(t.size).padStart(6)} B  raw ${f(t.rawMBps, 3)} MB/s  framed ${f(t.framedMBps, 3)} MB/s  ratio ${f(t.ratio, 3)}`);
+    if (xs.libPqcHandshake) printHandshake('xs all native    ', xs.libPqcHandshake, xs.lib);
   }
 }
 
 console.log(`load average at end: ${load()}`);
+console.log(`Handshake side by side, both sides: ${Object.entries(handshakeTimes).map(([k, v]) => `${k} ${v}`).join(' · ')}  (aim: < 36 ms on Node, < 1.2 s per side on XS)`);
 console.log(`Rekey/s side by side (no QKD block, this run): ${Object.entries(rekeyRates).map(([k, v]) => `${k} ${f(v, 0)}`).join(' · ')}  (aim with the accelerated backend: ≥ 77,320 = 2 × 38,660)`);

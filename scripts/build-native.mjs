@@ -8,7 +8,7 @@
 // given this machine's Node headers (--nodedir); without local headers the addon build fails
 // with a message instead of fetching them.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,9 +79,12 @@ function buildNodeAddon() {
   if (!gyp) throw new Error('build-native: node-gyp not found (it ships with npm); run through npm or set npm_config_node_gyp');
   const started = Date.now();
   const run = (...args) => execFileSync(process.execPath, [gyp, ...args, `--nodedir=${nodedir}`, '--jobs=2', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (!existsSync(join(dir, 'build', 'Makefile')) && !existsSync(join(dir, 'build', 'binding.sln'))) run('configure');
+  // configure again when binding.gyp changed since (a new target, e.g. lv_pqc, needs its makefile)
+  const makefile = join(dir, 'build', 'Makefile');
+  const configured = existsSync(makefile) ? statSync(makefile).mtimeMs : existsSync(join(dir, 'build', 'binding.sln')) ? Infinity : 0;
+  if (configured < statSync(join(dir, 'binding.gyp')).mtimeMs) run('configure');
   run('build');
-  console.log(`build-native: ${join('native', 'node', 'build', 'Release', 'lv_kernels.node')} and lv_crypto.node ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`build-native: ${join('native', 'node', 'build', 'Release', 'lv_kernels.node')}, lv_crypto.node and lv_pqc.node ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 function main() {

@@ -24,6 +24,41 @@
       "xcode_settings": {
         "OTHER_CFLAGS": ["-std=gnu11", "-O2"]
       }
+    },
+    {
+      "comment": "The handshake's AsymmetricCrypto (hal/pqc.ts): ML-DSA-65 + ML-KEM-768 from PQClean's clean C in npm pqclean@0.8.1 (its own install script stays denied; only its sources are compiled), X25519 from node's OpenSSL. Hidden visibility: PQClean's fips202 names (shake256, sha3_256, ...) stay inside the addon.",
+      "target_name": "lv_pqc",
+      "variables": {
+        "pqclean": "../../node_modules/pqclean/deps/PQClean"
+      },
+      "sources": [
+        "pqc.c", "../kernels/pqc_core.c",
+        "<(pqclean)/common/fips202.c",
+        "<(pqclean)/crypto_sign/ml-dsa-65/clean/ntt.c",
+        "<(pqclean)/crypto_sign/ml-dsa-65/clean/packing.c",
+        "<(pqclean)/crypto_sign/ml-dsa-65/clean/poly.c",
+        "<(pqclean)/crypto_sign/ml-dsa-65/clean/polyvec.c",
+        "<(pqclean)/crypto_sign/ml-dsa-65/clean/reduce.c",
+        "<(pqclean)/crypto_sign/ml-dsa-65/clean/rounding.c",
+        "<(pqclean)/crypto_sign/ml-dsa-65/clean/sign.c",
+        "<(pqclean)/crypto_sign/ml-dsa-65/clean/symmetric-shake.c",
+        "<(pqclean)/crypto_kem/ml-kem-768/clean/cbd.c",
+        "<(pqclean)/crypto_kem/ml-kem-768/clean/indcpa.c",
+        "<(pqclean)/crypto_kem/ml-kem-768/clean/kem.c",
+        "<(pqclean)/crypto_kem/ml-kem-768/clean/ntt.c",
+        "<(pqclean)/crypto_kem/ml-kem-768/clean/poly.c",
+        "<(pqclean)/crypto_kem/ml-kem-768/clean/polyvec.c",
+        "<(pqclean)/crypto_kem/ml-kem-768/clean/reduce.c",
+        "<(pqclean)/crypto_kem/ml-kem-768/clean/symmetric-shake.c",
+        "<(pqclean)/crypto_kem/ml-kem-768/clean/verify.c"
+      ],
+      "include_dirs": ["../kernels", "<(pqclean)", "<(pqclean)/common"],
+      "cflags_c": ["-std=gnu11", "-O3", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden"],
+      "cflags!": ["-O2", "-O0"],
+      "defines": ["NAPI_VERSION=8"],
+      "xcode_settings": {
+        "OTHER_CFLAGS": ["-std=gnu11", "-O3", "-fvisibility=hidden"]
+      }
     }
   ]
 }

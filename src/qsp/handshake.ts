@@ -41,12 +41,10 @@
  * What it does not take: Rosenpass's Classic McEliece static keys and its WireGuard PSK output —
  * QSP carries its own data frames.
  */
-import { x25519 } from '@noble/curves/ed25519.js';
-import { x25519PublicKey } from '../crypto/x25519.ts';
-import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
-import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { AeadAlgorithm, type SymmetricCrypto } from '../../hal/crypto.ts';
 import type { Entropy } from '../../hal/entropy.ts';
+import { type AsymmetricCrypto, PqcRejectError } from '../../hal/pqc.ts';
+import { noblePqc } from '../crypto/pqc-noble.ts';
 import { checkBytes } from '../_check.ts';
 import { asciiBytes, concatBytes, equalBytes, zeroise } from '../bytes.ts';
 import type { Identity } from '../qkd/auth.ts';
@@ -102,18 +100,26 @@ export interface HandshakePeer {
   readonly peerPublicKey: Uint8Array;
   readonly entropy: Entropy;
   readonly crypto: SymmetricCrypto;
+  /** ML-DSA-65, ML-KEM-768 and X25519 (hal/pqc.ts); noble when absent. Every backend gives the same bytes. */
+  readonly asymmetric?: AsymmetricCrypto;
   readonly keySource: QspKeySource;
   /** When false (the default), a QKD key block is required and PQC-only is refused. */
   readonly allowPqcOnly: boolean;
 }
 
-function sign(context: string, message: Uint8Array, identity: Identity, entropy: Entropy): Uint8Array {
-  return ml_dsa65.sign(message, identity.secretKey, { context: asciiBytes(context), extraEntropy: entropy.randomBytes(32) });
+/** Hedged ML-DSA-65 (FIPS 204) with fresh rnd from the Entropy port, under a context naming the step. */
+function sign(pqc: AsymmetricCrypto, context: string, message: Uint8Array, identity: Identity, entropy: Entropy): Uint8Array {
+  const rnd = entropy.randomBytes(32);
+  try {
+    return pqc.mlDsa65Sign(identity.secretKey, message, asciiBytes(context), rnd);
+  } finally {
+    zeroise(rnd);
+  }
 }
 
-function verify(context: string, message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+function verify(pqc: AsymmetricCrypto, context: string, message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
   try {
-    return ml_dsa65.verify(signature, message, publicKey, { context: asciiBytes(context) });
+    return pqc.mlDsa65Verify(publicKey, message, asciiBytes(context), signature);
   } catch {
     return false;
   }
@@ -123,10 +129,12 @@ function fail(reason: CloseReason, detail: string): never {
   throw new HandshakeError(reason, detail);
 }
 
-function dh(secret: Uint8Array, peer: Uint8Array): Uint8Array {
+/** A peer's bad key closes the handshake; a backend failure (PqcBackendError) propagates, loudly. */
+function dh(pqc: AsymmetricCrypto, secret: Uint8Array, peer: Uint8Array): Uint8Array {
   try {
-    return x25519.getSharedSecret(secret, peer);
-  } catch {
+    return pqc.x25519SharedSecret(secret, peer);
+  } catch (e) {
+    if (!(e instanceof PqcRejectError)) throw e;
     return fail(CloseReason.HANDSHAKE_FAILED, 'X25519: low-order or invalid public key');
   }
 }
@@ -219,6 +227,7 @@ export class ClientHandshake {
   private readonly x25519Secret: Uint8Array;
   private readonly kemSecret: Uint8Array;
   private readonly hello: ClientHelloFields;
+  private readonly pqc: AsymmetricCrypto;
   private qkdKey: Uint8Array | undefined;
   /** The CLIENT_HELLO last sent (it enters the transcript as sent). */
   clientHello: Uint8Array;
@@ -233,16 +242,17 @@ export class ClientHandshake {
     }
     if (!this.qkdKey && !peer.allowPqcOnly) fail(CloseReason.UNKNOWN_KEY_BLOCK, 'no QKD key block, and the policy requires one');
     const mode = this.qkdKey ? SessionMode.HYBRID : SessionMode.PQC;
+    this.pqc = peer.asymmetric ?? noblePqc;
     this.x25519Secret = peer.entropy.randomBytes(32);
     const kemSeed = peer.entropy.randomBytes(64);
-    const kem = ml_kem768.keygen(kemSeed);
+    const kem = this.pqc.mlKem768Keygen(kemSeed);
     zeroise(kemSeed);
     this.kemSecret = kem.secretKey;
     this.hello = {
       aead, mode, keyBlockId,
       clientId: peer.crypto.sha256(peer.identity.publicKey),
       nonce: peer.entropy.randomBytes(NONCE),
-      x25519Public: x25519PublicKey(this.x25519Secret),
+      x25519Public: this.pqc.x25519PublicKey(this.x25519Secret),
       kemPublic: kem.publicKey,
       cookie: new Uint8Array(0),
     };
@@ -273,14 +283,14 @@ export class ClientHandshake {
     const biscuit = payload.subarray(at);
     const transcript = transcriptUpToSignature(this.clientHello, sessionId, payload);
     const th1 = transcript.snapshot();
-    if (!verify(SignatureContext.SERVER_HELLO, th1, signature, this.peer.peerPublicKey)) fail(CloseReason.BAD_SIGNATURE, 'SERVER_HELLO signature');
+    if (!verify(this.pqc, SignatureContext.SERVER_HELLO, th1, signature, this.peer.peerPublicKey)) fail(CloseReason.BAD_SIGNATURE, 'SERVER_HELLO signature');
     const th2 = transcript.absorb('server signature', signature).digest();
-    const dhSecret = dh(this.x25519Secret, serverX25519);
-    const kemShared = ml_kem768.decapsulate(kemCiphertext, this.kemSecret);
+    const dhSecret = dh(this.pqc, this.x25519Secret, serverX25519);
+    const kemShared = this.pqc.mlKem768Decapsulate(kemCiphertext, this.kemSecret);
     const ck3 = chain(crypto, dhSecret, kemShared, this.hello.mode, this.hello.keyBlockId, this.qkdKey);
     const ck4 = mixKey(crypto, ck3, Label.TRANSCRIPT, th2);
     const confirm = confirmMac(crypto, ck4, th2);
-    const clientSignature = sign(SignatureContext.CLIENT_FINISH, th2, identity, entropy);
+    const clientSignature = sign(this.pqc, SignatureContext.CLIENT_FINISH, th2, identity, entropy);
     const keys = deriveEpochKeys(crypto, ck4, new Uint8Array(0), 1, this.hello.keyBlockId, this.hello.mode === SessionMode.HYBRID);
     zeroise(dhSecret, kemShared, ck3, ck4);
     this.destroy();
@@ -316,6 +326,7 @@ export class ServerHandshake {
   private readonly biscuitKey: Uint8Array;
   private readonly cookieSecret: Uint8Array;
   private readonly clientId: Uint8Array;
+  private readonly pqc: AsymmetricCrypto;
   private biscuitCounter = 0n;
   private lastAcceptedBiscuit = 0n;
 
@@ -324,6 +335,7 @@ export class ServerHandshake {
     this.biscuitKey = peer.entropy.randomBytes(32);
     this.cookieSecret = peer.entropy.randomBytes(32);
     this.clientId = peer.crypto.sha256(peer.peerPublicKey);
+    this.pqc = peer.asymmetric ?? noblePqc;
   }
 
   /** The fields before the address are fixed-size, so the concatenation is unambiguous. */
@@ -353,12 +365,13 @@ export class ServerHandshake {
     let dhSecret: Uint8Array | undefined;
     let kemShared: Uint8Array | undefined;
     try {
-      dhSecret = dh(x25519Secret, hello.x25519Public);
+      dhSecret = dh(this.pqc, x25519Secret, hello.x25519Public);
       const kemRandom = entropy.randomBytes(32);
       let kem: { cipherText: Uint8Array; sharedSecret: Uint8Array };
       try {
-        kem = ml_kem768.encapsulate(hello.kemPublic, kemRandom);
-      } catch {
+        kem = this.pqc.mlKem768Encapsulate(hello.kemPublic, kemRandom);
+      } catch (e) {
+        if (!(e instanceof PqcRejectError)) throw e;
         return fail(CloseReason.HANDSHAKE_FAILED, 'invalid ML-KEM-768 encapsulation key');
       } finally {
         zeroise(kemRandom);
@@ -369,10 +382,10 @@ export class ServerHandshake {
       const sh = new Uint8Array(SERVER_HELLO_BYTES);
       sh[0] = HandshakeType.SERVER_HELLO;
       sh.set(entropy.randomBytes(NONCE), 1);
-      sh.set(x25519PublicKey(x25519Secret), 1 + NONCE);
+      sh.set(this.pqc.x25519PublicKey(x25519Secret), 1 + NONCE);
       sh.set(kem.cipherText, 1 + NONCE + X25519_BYTES);
       const transcript = transcriptUpToSignature(payload, sessionId, sh);
-      const signature = sign(SignatureContext.SERVER_HELLO, transcript.snapshot(), identity, entropy);
+      const signature = sign(this.pqc, SignatureContext.SERVER_HELLO, transcript.snapshot(), identity, entropy);
       sh.set(signature, SH_SIGNED);
       const th2 = transcript.absorb('server signature', signature).digest();
       const ck3 = chain(crypto, dhSecret, kemShared, hello.mode, hello.keyBlockId, qkdKey);
@@ -422,7 +435,7 @@ export class ServerHandshake {
       const keyBlockId = plain.slice(10, 10 + KEY_BLOCK_ID_BYTES);
       const th2 = plain.slice(10 + KEY_BLOCK_ID_BYTES, 42 + KEY_BLOCK_ID_BYTES);
       const ck4 = plain.subarray(42 + KEY_BLOCK_ID_BYTES);
-      if (!verify(SignatureContext.CLIENT_FINISH, th2, signature, this.peer.peerPublicKey)) fail(CloseReason.BAD_SIGNATURE, 'CLIENT_FINISH signature');
+      if (!verify(this.pqc, SignatureContext.CLIENT_FINISH, th2, signature, this.peer.peerPublicKey)) fail(CloseReason.BAD_SIGNATURE, 'CLIENT_FINISH signature');
       const expected = confirmMac(crypto, ck4, th2);
       const confirmed = equalBytes(expected, confirm);
       zeroise(expected);

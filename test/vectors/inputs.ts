@@ -11,6 +11,7 @@ import { keyrateInputs } from './areas/keyrate.ts';
 import { keystoreInputs } from './areas/keystore.ts';
 import { ldpcInputs } from './areas/ldpc.ts';
 import { qspInputs } from './areas/qsp.ts';
+import { pqcInputs } from './areas/pqc.ts';
 import type { VectorInputs } from './types.ts';
 
 export const FIXED_OUTPUTS: Record<string, Record<string, unknown>> = {
@@ -115,4 +116,5 @@ export const VECTOR_INPUTS: VectorInputs = {
   ...CORE_INPUTS, ...amplifyInputs, ...keyrateInputs, ...ldpcInputs, ...qspInputs, ...keystoreInputs,
   ...capsuleInputs,
   ...hilInputs,
+  ...pqcInputs,
 };

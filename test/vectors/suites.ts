@@ -25,6 +25,7 @@ import { keyrateSuites } from './areas/keyrate.ts';
 import { keystoreSuites } from './areas/keystore.ts';
 import { ldpcSuites } from './areas/ldpc.ts';
 import { qspSuites } from './areas/qsp.ts';
+import { pqcSuites } from './areas/pqc.ts';
 import type { Json, VectorSuites } from './types.ts';
 
 export type { VectorCase, VectorFile } from './types.ts';
@@ -119,4 +120,5 @@ export const vectorSuites: VectorSuites = {
   ...coreSuites, ...amplifySuites, ...keyrateSuites, ...ldpcSuites, ...qspSuites, ...keystoreSuites,
   ...capsuleSuites,
   ...hilSuites,
+  ...pqcSuites,
 };
