@@ -116,39 +116,7 @@ static LvState* lvState(napi_env env)
 /* ----------------------------------------------------------------------------------------- args */
 
 #define LV_MAX_ARGS 8
-
-typedef struct {
-	uint8_t* p;
-	size_t n;
-} LvBytes;
-
-static int lvArgs(napi_env env, napi_callback_info info, size_t want, napi_value* argv)
-{
-	size_t argc = LV_MAX_ARGS;
-	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want)
-		return 0;
-	return 1;
-}
-
-/* A Uint8Array argument; empty arrays get a valid pointer so OpenSSL never sees NULL data. */
-static int lvBytes(napi_env env, napi_value v, LvBytes* out)
-{
-	napi_typedarray_type type;
-	void* data = NULL;
-	size_t length = 0;
-	if (napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array)
-		return 0;
-	out->p = length ? (uint8_t*)data : (uint8_t*)lvZero;
-	out->n = length;
-	return 1;
-}
-
-static napi_value lvStatus(napi_env env, int status)
-{
-	napi_value v;
-	napi_create_int32(env, status, &v);
-	return v;
-}
+#include "napi_bytes.h"
 
 /* ----------------------------------------------------------------------------------------- AEAD */
 

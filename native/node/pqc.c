@@ -31,38 +31,7 @@
 #define LV_PQC_X25519_REJECTED 7
 #define LV_MAX_ARGS 5
 
-typedef struct {
-	uint8_t* p;
-	size_t n;
-} LvBytes;
-
-static const uint8_t lvEmpty[1];
-
-static int lvArgs(napi_env env, napi_callback_info info, size_t want, napi_value* argv)
-{
-	size_t argc = LV_MAX_ARGS;
-	return napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc >= want;
-}
-
-/* A Uint8Array argument; an empty one gets a valid pointer. */
-static int lvBytes(napi_env env, napi_value v, LvBytes* out)
-{
-	napi_typedarray_type type;
-	void* data = NULL;
-	size_t length = 0;
-	if (napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array)
-		return 0;
-	out->p = length ? (uint8_t*)data : (uint8_t*)lvEmpty;
-	out->n = length;
-	return 1;
-}
-
-static napi_value lvStatus(napi_env env, int status)
-{
-	napi_value v;
-	napi_create_int32(env, status, &v);
-	return v;
-}
+#include "napi_bytes.h"
 
 /* Reads `count` Uint8Array arguments into b[]; outputs must have exactly their fixed length. */
 static int lvRead(napi_env env, napi_callback_info info, size_t count, LvBytes* b)
