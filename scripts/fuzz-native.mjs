@@ -48,21 +48,34 @@ export function fuzzTargets() {
   return readdirSync(join(root, 'native', 'fuzz')).filter((f) => /^fuzz_.*\.c$/.test(f)).map((f) => f.slice(0, -2)).sort();
 }
 
-/** The kernel a target exercises, from its name: fuzz_<kernel>_<what>.c links native/kernels/<kernel>.c. */
+/** The kernel a target exercises, from its name: fuzz_<kernel>_<what>.c links native/kernels/<kernel>.c (pqc: pqc_core.c). */
 function kernelOf(target) {
   const kernel = target.split('_')[1];
-  if (!existsSync(join(root, 'native', 'kernels', `${kernel}.c`))) throw new Error(`fuzz-native: ${target} names no kernel (native/kernels/${kernel}.c)`);
-  return kernel;
+  const file = kernel === 'pqc' ? 'pqc_core' : kernel;
+  if (!existsSync(join(root, 'native', 'kernels', `${file}.c`))) throw new Error(`fuzz-native: ${target} names no kernel (native/kernels/${file}.c)`);
+  return file;
+}
+
+/** The pqc kernel is PQClean's ML-DSA-65 and ML-KEM-768 clean C (from npm pqclean, as the addon and lvxs build it). */
+function librarySources(kernel) {
+  if (kernel !== 'pqc_core') return { sources: [], includes: [] };
+  const pqclean = join(root, 'node_modules', 'pqclean', 'deps', 'PQClean');
+  if (!existsSync(join(pqclean, 'common', 'fips202.c'))) throw new Error(`fuzz-native: PQClean sources not found at ${pqclean} (npm install brings them)`);
+  const dirs = ['crypto_sign/ml-dsa-65/clean', 'crypto_kem/ml-kem-768/clean'].map((d) => join(pqclean, d));
+  const sources = [join(pqclean, 'common', 'fips202.c'), ...dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.c')).map((f) => join(d, f)))];
+  return { sources, includes: [pqclean, join(pqclean, 'common')] };
 }
 
 function build(target) {
   const exe = join(out, target);
   const kernel = kernelOf(target);
+  const lib = librarySources(kernel);
   const sources = [join(root, 'native', 'fuzz', `${target}.c`), ...[`${kernel}.c`, `${kernel}.h`].map((f) => join(root, 'native', 'kernels', f))];
   if (existsSync(exe) && sources.every((f) => statSync(f).mtimeMs < statSync(exe).mtimeMs)) return exe;
   const r = spawnSync('clang', [
     '-g', '-O1', '-std=gnu11', '-ffp-contract=off', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=undefined',
-    `-I${join(root, 'native', 'kernels')}`, join(root, 'native', 'fuzz', `${target}.c`), join(root, 'native', 'kernels', `${kernel}.c`),
+    `-I${join(root, 'native', 'kernels')}`, ...lib.includes.map((d) => `-I${d}`),
+    join(root, 'native', 'fuzz', `${target}.c`), join(root, 'native', 'kernels', `${kernel}.c`), ...lib.sources,
     '-o', exe,
   ], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`fuzz-native: cannot build ${target}:\n${r.stderr}`);
