@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- qsp --cases N --steps M --seed S [--mutate-prob P] [--case K] [--crypto noble|node] [--xs]`
+ * `npm run fuzz -- qsp --cases N --steps M --seed S [--mutate-prob P] [--case K] [--crypto noble|node|native] [--xs]`
  * Runs the QSP fuzzer (sim/qsp-fuzz.ts) on Node, or with --xs inside lvxs, and prints, as seed 003
  * §10.3 does: cases, steps/case, mutate_prob and `result: OK`, or the first failing case and the
  * command that replays it. Exit code 0 only when clean.
@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { nodeCrypto } from '../hal/node/crypto.ts';
+import { nativeCrypto } from '../hal/node/crypto-native.ts';
 import { checkInteger, checkProbability } from '../src/_check.ts';
 import { bundleForXs, ROOT, runOnXs, taggedLines } from '../test/xs/harness.ts';
 import { type FuzzReport, runFuzz } from './qsp-fuzz.ts';
@@ -30,11 +31,11 @@ function parse(argv: string[]) {
     else if (flag === '--case') o.onlyCase = checkInteger('--case', Number(value()));
     else if (flag === '--crypto') {
       o.crypto = value();
-      if (o.crypto !== 'noble' && o.crypto !== 'node') throw new RangeError(`"--crypto" expected noble or node, got ${o.crypto}`);
+      if (o.crypto !== 'noble' && o.crypto !== 'node' && o.crypto !== 'native') throw new RangeError(`"--crypto" expected noble, node or native, got ${o.crypto}`);
     } else if (flag === '--xs') o.xs = true;
     else throw new RangeError(`unknown option ${JSON.stringify(flag)} (known: --cases --steps --seed --mutate-prob --case --crypto --xs)`);
   }
-  if (o.xs && o.crypto !== 'noble') throw new RangeError('"--crypto" node is not available on XS');
+  if (o.xs && o.crypto !== 'noble') throw new RangeError(`"--crypto" ${o.crypto} is not available with --xs`);
   return o;
 }
 
@@ -60,7 +61,7 @@ if (o.xs) {
   report = line;
 } else {
   report = runFuzz({ cases: o.cases, steps: o.steps, seed: o.seed, mutateProb: o.mutateProb, ...(o.onlyCase !== undefined ? { onlyCase: o.onlyCase } : {}),
-    ...(o.crypto === 'node' ? { crypto: nodeCrypto } : {}) });
+    ...(o.crypto === 'node' ? { crypto: nodeCrypto } : o.crypto === 'native' ? { crypto: nativeCrypto() } : {}) });
 }
 const seconds = (performance.now() - started) / 1000;
 

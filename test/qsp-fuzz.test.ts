@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runFuzz } from '../sim/qsp-fuzz.ts';
+import { nativeCrypto } from '../hal/node/crypto-native.ts';
 import { bundleForXs, ROOT, runOnXs, taggedLines } from './xs/harness.ts';
 
 test('fuzz slice on Node: 25 cases × 300 steps clean, every path reached', () => {
@@ -17,6 +18,12 @@ test('fuzz: a case replays alone to the same totals (--case K)', () => {
   const a = runFuzz({ cases: 1, steps: 300, seed: 5, onlyCase: 3 });
   const b = runFuzz({ cases: 9, steps: 300, seed: 5, onlyCase: 3 });
   assert.equal(a, b);
+});
+
+test('fuzz slice on the native backend (--crypto native): clean, the same totals as noble', () => {
+  const native = runFuzz({ cases: 12, steps: 300, seed: 77, crypto: nativeCrypto() });
+  assert.ok(native.ok, JSON.stringify(native.failure));
+  assert.equal(native, runFuzz({ cases: 12, steps: 300, seed: 77 }));
 });
 
 test('fuzz slice on XS: 2 cases × 120 steps clean, same totals as Node', () => {
