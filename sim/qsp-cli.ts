@@ -6,13 +6,16 @@
  *   server  --port 4433                       waits for one client, echoes its data, rekeys every --rekey-every frames
  *   client  --port 4433 --frames 1000 --size 512
  * Common: --seed S (identities and QKD key blocks are simulated from it, so both processes share
- * them), --aead aes|chacha, --pqc (allow PQC-only, no key blocks), --crypto node|noble,
+ * them), --aead aes|chacha, --pqc (allow PQC-only, no key blocks), --crypto node|noble|native (native:
+ * the lv_crypto AEAD/HKDF and the lv_pqc handshake primitives),
  * --loss P --dup P --reorder P (faults on every datagram this end sends, handshake included),
  * --rekey-every N (server), --json. Exit code 0 when the session ran and closed NORMAL.
  */
 import { performance } from 'node:perf_hooks';
 import { NodeClock } from '../hal/node/clock.ts';
 import { nodeCrypto } from '../hal/node/crypto.ts';
+import { nativeCrypto } from '../hal/node/crypto-native.ts';
+import { nativePqc } from '../hal/node/pqc-native.ts';
 import { NodeEntropy } from '../hal/node/entropy.ts';
 import { UdpLink } from '../hal/node/udp-link.ts';
 import { SimEntropy } from '../hal/sim/entropy.ts';
@@ -40,7 +43,7 @@ function parse(argv: string[]) {
       case '--size': o.size = checkInteger('--size', Number(v()), 4, 60_000); break;
       case '--aead': { const a = v(); if (a !== 'aes' && a !== 'chacha') throw new RangeError(`"--aead" expected aes or chacha, got ${a}`); o.aead = a === 'aes' ? 1 : 2; break; }
       case '--pqc': o.pqc = true; break;
-      case '--crypto': o.crypto = v(); if (o.crypto !== 'node' && o.crypto !== 'noble') throw new RangeError(`"--crypto" expected node or noble`); break;
+      case '--crypto': o.crypto = v(); if (o.crypto !== 'node' && o.crypto !== 'noble' && o.crypto !== 'native') throw new RangeError(`"--crypto" expected node, noble or native`); break;
       case '--loss': o.loss = checkProbability('--loss', Number(v())); break;
       case '--dup': o.dup = checkProbability('--dup', Number(v())); break;
       case '--reorder': o.reorder = checkProbability('--reorder', Number(v())); break;
@@ -109,7 +112,9 @@ async function main(): Promise<number> {
     role: o.role as 'client' | 'server',
     identity: isServer ? ids.server : ids.client,
     peerPublicKey: isServer ? ids.client.publicKey : ids.server.publicKey,
-    entropy: new NodeEntropy(), clock: new NodeClock(), crypto: o.crypto === 'node' ? nodeCrypto : nobleCrypto,
+    entropy: new NodeEntropy(), clock: new NodeClock(),
+    crypto: o.crypto === 'native' ? nativeCrypto() : o.crypto === 'node' ? nodeCrypto : nobleCrypto,
+    ...(o.crypto === 'native' ? { asymmetric: nativePqc() } : {}),
     keySource: isServer ? serverKeys : clientKeys, aead: o.aead, allowPqcOnly: o.pqc, onBadDatagram: 'drop',
     rekeyAfterFrames: o.rekeyEvery, rekeyTimeoutMs: 200, rekeyRetries: 10, handshakeTimeoutMs: 1000, handshakeRetries: 5,
   });

@@ -18,7 +18,8 @@ import { PqcBackendError, PqcBackendFailure } from '../src/crypto/pqc-status.ts'
 import { CloseReason } from '../src/qsp/close.ts';
 import { ClientHandshake, HandshakeError, type HandshakePeer, ServerHandshake } from '../src/qsp/handshake.ts';
 import { simKeyBlockPair } from '../src/qsp/key-source.ts';
-import { pairIdentities } from '../sim/qsp-pair.ts';
+import { createQspPair, handshake, pairIdentities } from '../sim/qsp-pair.ts';
+import { QspState } from '../src/qsp/state-table.ts';
 
 const native = nativePqc();
 const hex = bytesToHex;
@@ -71,6 +72,31 @@ function closeOf(body: () => unknown): CloseReason | undefined {
   }
   return undefined;
 }
+
+test('QspSession({ asymmetric }): native sessions put the same bytes on the wire as noble ones, data and rekeys included', () => {
+  const run = (native: boolean) => {
+    const pqc = native ? { asymmetric: nativePqc() } : {};
+    const pair = createQspPair({ seed: 21, crypto: native ? nativeCrypto() : nobleCrypto, client: { ...pqc }, server: { ...pqc, rekeyAfterFrames: 3 } });
+    const wire = handshake(pair).map(bytesToHex);
+    assert.is(pair.client.state, QspState.ESTABLISHED);
+    // deliver everything in order, both ways, until the link is quiet
+    const deliver = (to: 'client' | 'server', datagrams: Uint8Array[]) => {
+      for (const d of datagrams) {
+        wire.push(bytesToHex(d));
+        const r = pair[to].receive(d);
+        if (r.data && to === 'server') received++;
+        deliver(to === 'server' ? 'client' : 'server', r.out);
+      }
+    };
+    let received = 0;
+    for (let i = 0; i < 8; i++) deliver('server', pair.client.send(Uint8Array.of(i, 1, 2)));
+    assert.is(received, 8);
+    assert.ok(pair.server.epoch >= 3, `server-led rekeys ran (epoch ${pair.server.epoch})`);
+    return wire;
+  };
+  assert.equal(run(true), run(false));
+  assert.throws(() => createQspPair({ seed: 1, client: { asymmetric: 'pqclean' as any } }).client.start());
+});
 
 test('native backend: forged signatures, a low-order X25519 key and an invalid ML-KEM key close with their reasons', () => {
   for (const [client, server] of [[native, native], [noblePqc, noblePqc]] as const) {

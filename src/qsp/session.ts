@@ -21,6 +21,7 @@
  */
 import { AEAD_TAG_BYTES, AeadAlgorithm, type FrameCrypto, frameCrypto, type SymmetricCrypto } from '../../hal/crypto.ts';
 import type { Clock } from '../../hal/clock.ts';
+import type { AsymmetricCrypto } from '../../hal/pqc.ts';
 import type { Entropy } from '../../hal/entropy.ts';
 import { checkBytes, checkInteger, checkObject } from '../_check.ts';
 import { asciiBytes, equalBytes, zeroise } from '../bytes.ts';
@@ -63,6 +64,8 @@ export interface QspOptions {
   readonly clock: Clock;
   readonly keySource: QspKeySource;
   readonly crypto?: SymmetricCrypto;
+  /** The handshake's ML-DSA-65, ML-KEM-768 and X25519 (hal/pqc.ts); default noble. */
+  readonly asymmetric?: AsymmetricCrypto;
   /** Client: the AEAD to propose (default AES-256-GCM). */
   readonly aead?: AeadAlgorithm;
   /** Server: the AEADs it accepts (default both). */
@@ -83,7 +86,7 @@ export interface QspOptions {
   readonly underLoad?: () => boolean;
 }
 
-const OPTIONS = ['role', 'identity', 'peerPublicKey', 'entropy', 'clock', 'keySource', 'crypto', 'aead', 'aeads', 'allowPqcOnly',
+const OPTIONS = ['role', 'identity', 'peerPublicKey', 'entropy', 'clock', 'keySource', 'crypto', 'asymmetric', 'aead', 'aeads', 'allowPqcOnly',
   'onBadDatagram', 'replayWindow', 'rekeyAfterFrames', 'rekeyAfterBytes', 'rekeyAfterMs', 'rekeyTimeoutMs', 'rekeyRetries',
   'handshakeTimeoutMs', 'handshakeRetries', 'underLoad'];
 
@@ -193,7 +196,7 @@ export class QspSession {
   private readonly crypto: SymmetricCrypto;
   /** The backend's frame calls (or the default over its seal/open), resolved once. */
   private readonly frames: FrameCrypto;
-  private readonly o: Required<Omit<QspOptions, 'crypto'>>;
+  private readonly o: Required<Omit<QspOptions, 'crypto' | 'asymmetric'>>;
 
   constructor(options: QspOptions) {
     checkObject('options', options, OPTIONS);
@@ -225,7 +228,7 @@ export class QspSession {
     };
     this.replay = new ReplayWindow(this.o.replayWindow);
     const peer = { identity: options.identity, peerPublicKey: options.peerPublicKey, entropy: options.entropy, crypto: this.crypto,
-      keySource: options.keySource, allowPqcOnly: this.o.allowPqcOnly };
+      asymmetric: options.asymmetric, keySource: options.keySource, allowPqcOnly: this.o.allowPqcOnly };
     if (this.role === 'server') this.server = new ServerHandshake(peer, { aeads: this.o.aeads, underLoad: this.o.underLoad });
     else this._peer = peer;
   }
