@@ -22,10 +22,14 @@ export class UdpHilTransport implements HilTransport {
   readonly #socket: Socket;
   #peer: { address: string; port: number } | undefined;
   #listeners: Array<(b: Uint8Array) => void> = [];
+  /** The last error the socket reported (e.g. ICMP port unreachable), for diagnostics. */
+  lastError: Error | undefined;
 
   private constructor(socket: Socket, peer?: { address: string; port: number }) {
     this.#socket = socket;
     this.#peer = peer;
+    // an unheard 'error' event would end the process; a lost datagram is the bridge's to notice
+    socket.on('error', (e) => { this.lastError = e; });
     socket.on('message', (msg, rinfo) => {
       if (!peer) this.#peer = { address: rinfo.address, port: rinfo.port };
       else if (rinfo.port !== peer.port || rinfo.address !== peer.address) return; // not our rig
@@ -62,11 +66,26 @@ export class UdpHilTransport implements HilTransport {
   }
 }
 
+/** A serial line's error that closing it causes: the pending read, "Canceled" (serialport's flag). */
+export function expectedOnClose(closing: boolean, e: Error & { canceled?: boolean }): boolean {
+  return closing && e.canceled === true;
+}
+
 /** A serial-line transport (raw bytes; the COBS delimiters find the frames). */
 export class SerialHilTransport implements HilTransport {
   readonly #port: SerialPort;
+  #closing = false;
+  /** The last error the line reported (a vanished device, a failed write), for diagnostics. */
+  lastError: Error | undefined;
+
   private constructor(port: SerialPort) {
     this.#port = port;
+    // Without a listener an 'error' event ends the process. Closing with a read pending reports
+    // "Canceled", which is expected; any other error leaves the line silent, and the bridge's
+    // timeouts turn silence into its typed fault (SILENT), as for a rig that stopped answering.
+    port.on('error', (e: Error & { canceled?: boolean }) => {
+      if (!expectedOnClose(this.#closing, e)) this.lastError = e;
+    });
   }
 
   static async open(path: string, baudRate = 921_600): Promise<SerialHilTransport> {
@@ -84,6 +103,7 @@ export class SerialHilTransport implements HilTransport {
   }
 
   close(): void {
+    this.#closing = true;
     if (this.#port.isOpen) this.#port.close();
   }
 }
