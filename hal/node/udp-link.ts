@@ -40,11 +40,15 @@ export class UdpLink implements Link {
   private faults: Required<Omit<UdpFaults, 'seed'>> = { loss: 0, duplicate: 0, reorder: 0, holdMs: 5 };
   private readonly random: PhysicsRandom;
   private closed = false;
+  /** The last error the socket reported (e.g. ICMP port unreachable): a lost datagram, QSP's to handle. */
+  lastError: Error | undefined;
 
   private constructor(private readonly socket: Socket, options: UdpLinkOptions) {
     this.remotePort = options.remotePort;
     this.random = new PhysicsRandom(options.seed ?? 1, 'udp-link-faults');
     this.setFaults(options);
+    // without a listener an 'error' event would end the process
+    socket.on('error', (e) => { this.lastError = e; });
     socket.on('message', (msg, rinfo) => {
       if (rinfo.address !== LOOPBACK) return; // loopback only
       if (this.remotePort === undefined) this.remotePort = rinfo.port;
