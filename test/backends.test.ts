@@ -97,6 +97,22 @@ test('node backends: OS entropy of the asked length; a monotonic clock', () => {
   assert.ok(Math.abs(c.wallMs() - Date.now()) < 1000);
 });
 
+test('memory storage: a key deleted and appended again in one transaction is the new record, once', () => {
+  for (const commitFirst of [true, false]) {
+    const s = new MemoryStorage();
+    if (commitFirst) s.transaction((tx) => tx.append('log', 'a', Uint8Array.of(1)));
+    s.transaction((tx) => {
+      if (commitFirst) assert.ok(tx.delete('log', 'a'));
+      else { tx.append('log', 'a', Uint8Array.of(1)); assert.ok(tx.delete('log', 'a')); }
+      assert.is(tx.get('log', 'a'), undefined);
+      tx.append('log', 'a', Uint8Array.of(2));
+      assert.equal(tx.get('log', 'a'), Uint8Array.of(2), 'the transaction sees its new record');
+      assert.throws(() => tx.append('log', 'a', Uint8Array.of(3)), /exists already/);
+    });
+    assert.equal(s.list('log'), [{ key: 'a', value: Uint8Array.of(2) }]);
+  }
+});
+
 test('node entropy: small requests come from a pooled buffer that hands each byte out once and wipes it', () => {
   const e = new NodeEntropy();
   const seen = new Set<string>();

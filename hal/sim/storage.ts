@@ -15,10 +15,13 @@ export class MemoryStorage implements Storage {
     if (this.inTransaction) throw new Error('storage: transactions do not nest');
     const added: Array<[string, string, Uint8Array]> = [];
     const deleted: Array<[string, string]> = [];
+    // what the transaction sees: its own appends first (a key deleted and appended again is the
+    // new record), then its deletes, then what has committed
     const pending = (table: string, key: string) => {
-      if (deleted.some(([t, k]) => t === table && k === key)) return undefined;
       const fresh = added.find(([t, k]) => t === table && k === key);
-      return fresh ? fresh[2] : this.get(table, key);
+      if (fresh) return fresh[2];
+      if (deleted.some(([t, k]) => t === table && k === key)) return undefined;
+      return this.get(table, key);
     };
     const tx: StorageTransaction = {
       append: (table, key, value) => {
