@@ -20,9 +20,8 @@
  * refuses BAD_ARGUMENT, an OpenSSL refusal LIBCRYPTO. A forged AEAD input is `undefined`, as the
  * port says. It never falls back to another backend silently.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { loadAddon } from './addon.ts';
 import { checkBytes, checkInteger } from '../../src/_check.ts';
 import { checkAeadAlgorithm, checkAeadArguments } from '../../src/crypto/aead-arguments.ts';
 import {
@@ -70,24 +69,14 @@ const FUNCTIONS = ['aeadSeal', 'aeadOpen', 'aeadSealFrame', 'aeadOpenFrame', 'hk
 
 let addon: Addon | undefined;
 
-function loadAddon(): Addon {
-  if (addon) return addon;
-  if (!existsSync(NATIVE_CRYPTO_PATH)) throw new NativeCryptoError(NativeCryptoFailure.MISSING, `${NATIVE_CRYPTO_PATH} is not built; run \`npm run build:native\``);
-  let loaded: Addon;
-  try {
-    loaded = createRequire(import.meta.url)(NATIVE_CRYPTO_PATH) as Addon;
-  } catch (e) {
-    throw new NativeCryptoError(NativeCryptoFailure.MISSING, `cannot load ${NATIVE_CRYPTO_PATH}: ${(e as Error).message}`);
-  }
-  for (const name of FUNCTIONS)
-    if (typeof loaded[name] !== 'function') throw new NativeCryptoError(NativeCryptoFailure.MISSING, `the addon has no ${name} (stale build; run \`npm run build:native\`)`);
-  return (addon = loaded);
+function load(): Addon {
+  return (addon ??= loadAddon<Addon>(NATIVE_CRYPTO_PATH, FUNCTIONS, (detail) => new NativeCryptoError(NativeCryptoFailure.MISSING, detail)));
 }
 
 /** True when the addon is built and loads here. */
 export function nativeCryptoAvailable(): boolean {
   try {
-    loadAddon();
+    load();
     return true;
   } catch {
     return false;
@@ -145,7 +134,7 @@ function checkFrameArguments(aead: AeadAlgorithm, key: Uint8Array, aadPrefix: Ui
 
 /** The native backend; throws NativeCryptoError(MISSING) when the addon is not built. */
 export function nativeCrypto(): NativeCrypto {
-  const a = loadAddon();
+  const a = load();
   return {
     name: 'node:native',
     openssl: a.version(),

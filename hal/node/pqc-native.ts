@@ -9,9 +9,8 @@
  * refuses BAD_ARGUMENT (src/crypto/pqc-status.ts); inputs a peer controls are PqcRejectError as
  * on every backend. It never falls back to another backend silently.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { loadAddon } from './addon.ts';
 import { checkPqc } from '../../src/crypto/pqc-arguments.ts';
 import { PqcBackendError, PqcBackendFailure, pqcStatus } from '../../src/crypto/pqc-status.ts';
 import { ML_DSA65_PUBLIC_KEY_BYTES, ML_DSA65_SIGNATURE_BYTES } from '../../src/qkd/auth.ts';
@@ -42,24 +41,14 @@ const FUNCTIONS = [
 
 let addon: Addon | undefined;
 
-function loadAddon(): Addon {
-  if (addon) return addon;
-  if (!existsSync(NATIVE_PQC_PATH)) throw new PqcBackendError(PqcBackendFailure.MISSING, `${NATIVE_PQC_PATH} is not built; run \`npm run build:native\``);
-  let loaded: Addon;
-  try {
-    loaded = createRequire(import.meta.url)(NATIVE_PQC_PATH) as Addon;
-  } catch (e) {
-    throw new PqcBackendError(PqcBackendFailure.MISSING, `cannot load ${NATIVE_PQC_PATH}: ${(e as Error).message}`);
-  }
-  for (const name of FUNCTIONS)
-    if (typeof loaded[name] !== 'function') throw new PqcBackendError(PqcBackendFailure.MISSING, `the addon has no ${name} (stale build; run \`npm run build:native\`)`);
-  return (addon = loaded);
+function load(): Addon {
+  return (addon ??= loadAddon<Addon>(NATIVE_PQC_PATH, FUNCTIONS, (detail) => new PqcBackendError(PqcBackendFailure.MISSING, detail)));
 }
 
 /** True when the addon is built and loads here. */
 export function nativePqcAvailable(): boolean {
   try {
-    loadAddon();
+    load();
     return true;
   } catch {
     return false;
@@ -73,7 +62,7 @@ export interface NativePqc extends AsymmetricCrypto {
 
 /** The native backend; throws PqcBackendError(MISSING) when the addon is not built. */
 export function nativePqc(): NativePqc {
-  const a = loadAddon();
+  const a = load();
   return Object.freeze({
     name: 'node:pqclean',
     version: a.version(),
