@@ -116,11 +116,6 @@ function hashBody(prev: string, canonicalBody: string, hash: (data: Uint8Array) 
 // by walking this list once instead of sorting each record's keys.
 const SORTED_KEYS = [...CHAIN_FIELDS, ...EVIDENCE_FIELDS].sort();
 const KEY_JSON = new Map(SORTED_KEYS.map((k) => [k, canonicalJson(k) + ':']));
-const PLAIN_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-function valueJson(v: string | number | boolean): string {
-  return typeof v === 'string' && PLAIN_STRING.test(v) ? '"' + v + '"' : canonicalJson(v);
-}
 
 /** The next record after (`prevSeq`, `prevHash`); throws on a field outside the closed set. */
 export function makeEvidenceRecord(prevSeq: number, prevHash: string, kind: EvidenceKind, wallMs: number, fields: EvidenceFields): EvidenceRecord {
@@ -130,7 +125,7 @@ export function makeEvidenceRecord(prevSeq: number, prevHash: string, kind: Evid
 /**
  * makeEvidenceRecord with the record's stored form (canonical JSON, ASCII bytes), built in the same
  * pass: the append path canonicalises once. Equal to `encodeEvidenceRecord(record)` by construction
- * (test/evidence.test.ts checks it against canonicalJson on random records).
+ * (test/evidence-chain.test.ts checks it against canonicalJson on random records).
  */
 export function makeEvidenceEntry(
   prevSeq: number, prevHash: string, kind: EvidenceKind, wallMs: number, fields: EvidenceFields,
@@ -158,7 +153,7 @@ export function makeEvidenceEntry(
   for (const k of SORTED_KEYS) {
     const v = body[k];
     if (v === undefined || k === 'hash') continue;
-    const entry = KEY_JSON.get(k)! + valueJson(v);
+    const entry = KEY_JSON.get(k)! + canonicalJson(v);
     if (k < 'hash') before += before ? ',' + entry : entry;
     else after += after ? ',' + entry : entry;
   }
