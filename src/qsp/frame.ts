@@ -94,7 +94,8 @@ export function writeHeaderWords(out: Uint8Array, type: FrameType, sessionHi: nu
   out[21] = payloadLength;
 }
 
-function putU32(out: Uint8Array, at: number, v: number): void {
+/** The big-endian u32 `v` at `at` (header words, nonces, rekey epochs). */
+export function putU32(out: Uint8Array, at: number, v: number): void {
   out[at] = v >>> 24;
   out[at + 1] = v >>> 16;
   out[at + 2] = v >>> 8;

@@ -19,6 +19,7 @@
  */
 import { hkdfWithDigest, type SymmetricCrypto } from '../../hal/crypto.ts';
 import { asciiBytes, concatBytes } from '../bytes.ts';
+import { putU32 } from './frame.ts';
 
 export const PROTOCOL = 'LIGHTVIBES QSP v1.0 HKDF-SHA256 X25519 ML-KEM-768 ML-DSA-65 QKD';
 
@@ -95,10 +96,7 @@ EPOCH_INFO.set(label(Label.EPOCH));
 function epochInfo(epoch: number, keyBlockId: Uint8Array): Uint8Array {
   const info = EPOCH_INFO;
   const at = info.length - 4 - KEY_BLOCK_ID_BYTES;
-  info[at] = epoch >>> 24;
-  info[at + 1] = epoch >>> 16;
-  info[at + 2] = epoch >>> 8;
-  info[at + 3] = epoch;
+  putU32(info, at, epoch);
   info.set(keyBlockId, at + 4);
   return info;
 }

@@ -9,6 +9,7 @@
 import type { SymmetricCrypto } from '../../hal/crypto.ts';
 import { concatBytes } from '../bytes.ts';
 import { KEY_BLOCK_ID_BYTES, label, REKEY_CONFIRM_SUFFIX } from './key-schedule.ts';
+import { getU32, putU32 } from './frame.ts';
 
 export const REKEY_MAGIC = Uint8Array.of(0x52, 0x4b, 0x35, 0x34); // "RK54"
 export const RekeyType = { INIT: 1, ACK: 2 } as const;
@@ -19,13 +20,6 @@ export const REKEY_ACK_BYTES = 4 + 1 + 4 + 32;
 export type RekeyMessage =
   | { type: 1; newEpoch: number; material: Uint8Array; keyBlockId: Uint8Array }
   | { type: 2; newEpoch: number; confirm: Uint8Array };
-
-function putU32(out: Uint8Array, at: number, v: number): void {
-  out[at] = v >>> 24;
-  out[at + 1] = v >>> 16;
-  out[at + 2] = v >>> 8;
-  out[at + 3] = v;
-}
 
 /** INIT into `out` (a fresh buffer by default; the session reuses one for its single pending INIT). */
 export function encodeRekeyInit(newEpoch: number, material: Uint8Array, keyBlockId: Uint8Array, out = new Uint8Array(REKEY_INIT_BYTES)): Uint8Array {
@@ -65,7 +59,7 @@ export function rekeyConfirm(crypto: SymmetricCrypto, material: Uint8Array): Uin
 export function readRekey(plaintext: Uint8Array): RekeyMessage | undefined {
   const p = plaintext;
   if (p.length < 9 || p[0] !== REKEY_MAGIC[0] || p[1] !== REKEY_MAGIC[1] || p[2] !== REKEY_MAGIC[2] || p[3] !== REKEY_MAGIC[3]) return undefined;
-  const newEpoch = ((p[5]! << 24) | (p[6]! << 16) | (p[7]! << 8) | p[8]!) >>> 0;
+  const newEpoch = getU32(p, 5);
   if (p[4] === RekeyType.INIT && p.length === REKEY_INIT_BYTES)
     return { type: 1, newEpoch, material: p.subarray(9, 9 + REKEY_MATERIAL_BYTES), keyBlockId: p.subarray(9 + REKEY_MATERIAL_BYTES) };
   if (p[4] === RekeyType.ACK && p.length === REKEY_ACK_BYTES) return { type: 2, newEpoch, confirm: p.subarray(9) };
