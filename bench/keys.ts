@@ -1,12 +1,14 @@
 /**
- * `npm run bench:keys -- [--rate 1000] [--seconds 30] [--connections 128] [--state-dir <dir>] [--server-bundle <file.mjs>]`
+ * `npm run bench:keys -- [--rate 1000] [--seconds 30] [--connections 128] [--state-dir <dir>] [--server-bundle <file.mjs>] [--no-floor]`
  * (`npm run bench:keys -- --components`: the cost of each part of a request, see `components`):
  * latency of GET /lightvibes/key/{ref} and POST /api/v1/keys/{slave}/enc_keys against
  * `npm run serve -- --dev` on loopback (HTTPS, mutual TLS, SQLite WAL with every commit fdatasynced
  * before its answer, group commit). Open loop: request i is due at start + i/rate and its latency
  * counts from that moment (no coordinated omission). Prints p50/p99/max and the sustained rate for
  * each route, with the load average, and the server's own figures (group commits, WAL syncs, CPU per
- * request, event-loop delay).
+ * request, event-loop delay). First, in the same run, the floor: the same generator against a
+ * no-op mutual-TLS node:https server (`--no-floor` skips it), so the API's figures can be read
+ * against what this machine gives a request that does nothing.
  *
  * The load generator must not be what it measures, and it shares the 2 cores with the server. So
  * it runs on a worker thread of its own, writes pre-built HTTP/1.1 requests straight onto a pool
@@ -138,6 +140,38 @@ async function runGenerator(job: GeneratorJob): Promise<GeneratorResult> {
   };
 }
 
+/**
+ * The floor: a node:https server in its own process with the dev certificates (client
+ * certificate required, as the API) that answers every request 200 "ok" and does nothing else.
+ * The generator measures it exactly as the API, so what the API adds above it is ours; what the
+ * floor itself shows is the machine's (TLS on loopback, two processes sharing 2 cores).
+ */
+function startFloorServer(tlsDir: string): Promise<{ port: number; stop: () => Promise<void> }> {
+  const code = `
+    const { createServer } = require('node:https');
+    const { readFileSync } = require('node:fs');
+    const d = process.env.LV_FLOOR_TLS;
+    const s = createServer({ key: readFileSync(d + '/server.key'), cert: readFileSync(d + '/server.pem'), ca: readFileSync(d + '/ca.pem'),
+      requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' }, (req, res) => {
+      req.resume();
+      req.on('end', () => { res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 2 }); res.end('ok'); });
+    });
+    s.keepAliveTimeout = 60000;
+    s.listen(0, '127.0.0.1', () => console.log('port ' + s.address().port));
+    process.on('SIGTERM', () => process.exit(0));`;
+  const p = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LV_FLOOR_TLS: tlsDir } });
+  const exited = new Promise<void>((r) => p.once('exit', () => r()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    p.once('exit', (code) => reject(new Error(`bench: the floor server exited (${code})`)));
+    p.stdout.on('data', (d) => {
+      out += d;
+      const m = /port (\d+)/.exec(out);
+      if (m) resolve({ port: Number(m[1]), stop: async () => { p.kill('SIGTERM'); await exited; } });
+    });
+  });
+}
+
 if (!isMainThread && workerData?.kind === GENERATOR) {
   const r = await runGenerator(workerData as GeneratorJob);
   parentPort!.postMessage(r, [r.latencies.buffer as ArrayBuffer]);
@@ -265,9 +299,9 @@ async function main(): Promise<void> {
   const server = await startServer();
   const tls = join(stateDir, 'tls');
   const a = saeAgent(tls, 'sae-a', 64);
-  const openLoop = async (name: string, requests: string[], n: number) => {
+  const openLoop = async (name: string, requests: string[], n: number, port = server.port) => {
     const loadBefore = load();
-    const job: GeneratorJob = { kind: GENERATOR, port: server.port, tlsDir: tls, sae: 'sae-a', rate, connections, requests, total: n };
+    const job: GeneratorJob = { kind: GENERATOR, port, tlsDir: tls, sae: 'sae-a', rate, connections, requests, total: n };
     const data = { workerData: job };
     const worker = import.meta.url.endsWith('.ts')
       ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`, { ...data, eval: true })
@@ -297,6 +331,15 @@ async function main(): Promise<void> {
     // warm-up
     await Promise.all(Array.from({ length: 200 }, () => call(a, server.port, 'GET', '/api/v1/keys/sae-b/status')));
     const host = 'host: localhost\r\n';
+    if (!process.argv.includes('--no-floor')) {
+      // the machine's floor, same run: the same generator against a server that does nothing
+      const floor = await startFloorServer(tls);
+      try {
+        await openLoop('floor: GET / on a no-op node:https server (mutual TLS, its own process)', [`GET / HTTP/1.1\r\n${host}\r\n`], total, floor.port);
+      } finally {
+        await floor.stop();
+      }
+    }
     await openLoop('GET /lightvibes/key/{ref}', refs.map((ref) => `GET /lightvibes/key/${ref} HTTP/1.1\r\n${host}\r\n`), refs.length);
     const body = JSON.stringify({ number: 1, size: 256 });
     await openLoop('POST /api/v1/keys/sae-b/enc_keys',
