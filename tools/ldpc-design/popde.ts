@@ -2,19 +2,27 @@
  * Monte-Carlo density evolution (population dynamics) of a degree profile on the BSC under exact
  * sum-product, flooding schedule: a check of the threshold model in threshold.py that assumes
  * nothing about message densities. Offline only (Node; uses Math.log/tanh, which is fine here).
- * `npx tsx tools/ldpc-design/popde.ts <rate> <f,f,…> [samples=100000] [iterations=400]`
- * prints, per efficiency f (p from h(p) = (1 − rate)/f), whether the bit error rate of the
- * population falls below 10^-4 and in how many iterations.
+ * `npx tsx tools/ldpc-design/popde.ts <rate> <f,f,…> [samples=100000] [iterations=400]
+ *   [--profile 2:0.05,3:0.6,…]` prints, per efficiency f (p from h(p) = (1 − rate)/f), whether
+ * the bit error rate of the population falls below 10^-4 and in how many iterations. The profile
+ * is profileFor(rate) unless --profile gives one (degree:node fraction pairs), so a candidate
+ * can be checked before it goes into profiles.ts.
  */
 import { LdpcRandom } from '../../src/qkd/ldpc/_prng.ts';
 import { binaryEntropy } from '../../src/qkd/ldpc/efficiency.ts';
 import { profileFor } from '../../src/qkd/ldpc/profiles.ts';
 
-const [rateArg, fArg, nArg, itArg] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const profileAt = args.indexOf('--profile');
+const given = profileAt >= 0 ? args.splice(profileAt, 2)[1] : undefined;
+const [rateArg, fArg, nArg, itArg] = args;
 const rate = Number(rateArg);
 const N = Number(nArg ?? 100_000);
 const T = Number(itArg ?? 400);
-const profile = profileFor(rate);
+const pairs = given?.split(',').map((s) => s.split(':').map(Number) as [number, number]);
+const profile = pairs
+  ? { rate, degrees: pairs.map(([d]) => d), fractions: pairs.map(([, x]) => x) }
+  : profileFor(rate);
 const degrees = profile.degrees;
 const nodes = profile.fractions;
 const edgeSum = degrees.reduce((a, d, i) => a + d * nodes[i]!, 0);
@@ -71,7 +79,7 @@ function run(p: number): number | undefined {
   return undefined;
 }
 
-console.log(`profile ${profile.rate} at rate ${rate}: degrees ${degrees} nodes ${nodes}, mean check degree ${dbar.toFixed(2)}, ${N} samples, ${T} iterations`);
+console.log(`profile ${pairs ? 'given' : profile.rate} at rate ${rate}: degrees ${degrees} nodes ${nodes}, mean check degree ${dbar.toFixed(2)}, ${N} samples, ${T} iterations`);
 for (const f of fArg!.split(',').map(Number)) {
   const p = crossover((1 - rate) / f);
   const t = run(p);
