@@ -41,10 +41,19 @@ async function udpBridge(rig: Rig, extra = {}): Promise<HilPhotonics> {
 }
 
 const now = () => performance.now();
+/**
+ * The whole-session tests test key agreement, not silence detection (the bad-input table does,
+ * at 400 ms): on a loaded 2-core CI box a just-started rig process can be starved for longer than
+ * the bridge's defaults allow (1.5 s of silence; a sync step's 10 tries of 100 ms), which a clean
+ * run must not read as a silent rig. The faulty rig keeps the default retry timeout (its lost
+ * frames are retried at that pace).
+ */
+const SESSION = { silenceMs: 10_000 };
+const CLEAN_SESSION = { ...SESSION, retryMs: 400 };
 
 test('clean rig over UDP loopback: a key session completes, both parties hold the same key', async () => {
   const rig = await startRig(['--udp', '0']);
-  const bridge = await udpBridge(rig);
+  const bridge = await udpBridge(rig, CLEAN_SESSION);
   assert.equal(bridge.health().healthy, false, 'unhealthy before the first sync');
   const s = await runHilSession(bridge, { seed: SEED, kernels: nodeKernels(), maxBlocks: 1, now });
   bridge.close();
@@ -87,7 +96,7 @@ const socat = existsSync('/usr/bin/socat') ? '/usr/bin/socat' : undefined;
   try {
     for (let i = 0; i < 100 && !(existsSync(a) && existsSync(b)); i++) await new Promise((r) => setTimeout(r, 50));
     const rig = await startRig(['--serial', b]);
-    const bridge = bridgeOver(await SerialHilTransport.open(a));
+    const bridge = bridgeOver(await SerialHilTransport.open(a), CLEAN_SESSION);
     const s = await runHilSession(bridge, { seed: SEED, kernels: nodeKernels(), maxBlocks: 1, now });
     bridge.close();
     const stats = await rig.stats();
@@ -101,7 +110,7 @@ const socat = existsSync('/usr/bin/socat') ? '/usr/bin/socat' : undefined;
 
 test('faulty rig (10 % drop, 5 % lost inbound, 10 % delayed, one CRC failure): recovers, re-syncs, ends in key', async () => {
   const rig = await startRig(['--udp', '0', '--drop', '0.1', '--drop-in', '0.05', '--delay', '0.1', '--delay-ms', '30', '--script', 'crc@5']);
-  const bridge = await udpBridge(rig);
+  const bridge = await udpBridge(rig, SESSION);
   const s = await runHilSession(bridge, { seed: SEED, kernels: nodeKernels(), maxBlocks: 3, now });
   bridge.close();
   const stats = await rig.stats();
