@@ -177,7 +177,7 @@ export function buildLdpcCode(n: number, rate: number, seed: number): LdpcCode {
       connect(v, slot, chosen);
       take(chosen);
       adjacent[chosen] = v;
-      if (slot + 1 === degree) continue; // v is complete: its distance-2 set is no longer needed
+      if (slot + 1 === degree) continue; // v is complete: its marks are no longer needed
       // The variables of `chosen` now share a check with v.
       for (let e = checkPtr[chosen]!, end = e + fill[chosen]!; e < end; e++) mark[checkVars[e]!] = v;
     }
