@@ -77,10 +77,10 @@ static lv_ldpc_status check_code(const lv_ldpc_code* code, uint32_t* dmax, lv_ld
 	return LV_LDPC_OK;
 }
 
-/* L (n), R (E), the row buffers q, a, prefix (4 dmax each: a group of 4 rows), group marks (m bytes). */
+/* L (n), R (E), the row buffers q, a, prefix, suffix (4 dmax each: a group of 4 rows), group marks (m bytes). */
 static size_t work_bytes(const lv_ldpc_code* code, uint32_t dmax)
 {
-	return sizeof(double) * ((size_t)code->n + code->check_vars_len + 12 * (size_t)dmax) + (size_t)code->m;
+	return sizeof(double) * ((size_t)code->n + code->check_vars_len + 16 * (size_t)dmax) + (size_t)code->m;
 }
 
 lv_ldpc_status lv_ldpc_work_size(const lv_ldpc_code* code, size_t* work_size, lv_ldpc_fault* fault)
@@ -161,11 +161,18 @@ static int syndrome_matches(const uint32_t* cp, const uint32_t* cv, uint64_t m, 
 	return 1;
 }
 
-/* One row of one iteration, exactly as the spec says (q, a, prefix: row buffers of dmax). */
+/*
+ * The spec's two folds, P_i = P_{i-1} box-plus A_i and S = S box-plus A_i, do not depend on each
+ * other (only the outputs x_i take one of each), so they run side by side in one loop, where the
+ * CPU overlaps their latencies, into prefix[i] = P_i and suffix[i] = the S of step i (A_{d-1}
+ * folded down to A_{i+1}), for i <= d - 2; the outputs follow from the two arrays. Each value is
+ * the spec's, made by the same operations on the same operands in the same argument order.
+ */
+
+/* One row of one iteration, exactly as the spec says (q, a, prefix, suffix: row buffers of dmax). */
 static inline void decode_row(double* L, double* msg, const uint32_t* vars, uint32_t d, unsigned parity,
-	double* q, double* a, double* prefix)
+	double* q, double* a, double* prefix, double* suffix)
 {
-	double S;
 	uint32_t i;
 	for (i = 0; i < d; i++) {
 		const double qi = L[vars[i]] - msg[i];
@@ -180,24 +187,25 @@ static inline void decode_row(double* L, double* msg, const uint32_t* vars, uint
 		return;
 	}
 	prefix[0] = a[0];
-	for (i = 1; i + 1 < d; i++) prefix[i] = boxplus(prefix[i - 1], a[i]);
-	/* i = d - 1: the prefix of all the others; then right to left, S folding A_i from the right. */
-	S = a[d - 1];
+	suffix[d - 2] = a[d - 1];
+	for (i = 1; i + 1 < d; i++) {
+		prefix[i] = boxplus(prefix[i - 1], a[i]);
+		suffix[d - 2 - i] = boxplus(suffix[d - 1 - i], a[d - 1 - i]);
+	}
+	/* i = d - 1: the prefix of all the others; then right to left, as the spec writes L. */
 	{
 		const double out = signed_by(parity ^ (q[d - 1] < 0), prefix[d - 2]);
 		msg[d - 1] = out;
 		L[vars[d - 1]] = q[d - 1] + out;
 	}
 	for (i = d - 2; i >= 1; i--) {
-		const double x = boxplus(prefix[i - 1], S);
-		const double out = signed_by(parity ^ (q[i] < 0), x);
-		S = boxplus(S, a[i]);
+		const double out = signed_by(parity ^ (q[i] < 0), boxplus(prefix[i - 1], suffix[i]));
 		msg[i] = out;
 		L[vars[i]] = q[i] + out;
 	}
 	{
 		/* i = 0 takes S = A_{d-1} box-plus ... box-plus A_1; the reference's last fold is unused. */
-		const double out = signed_by(parity ^ (q[0] < 0), S);
+		const double out = signed_by(parity ^ (q[0] < 0), suffix[0]);
 		msg[0] = out;
 		L[vars[0]] = q[0] + out;
 	}
@@ -286,11 +294,11 @@ static inline void emit2(double* L, double* const* msg, const uint32_t* const* v
 
 /* GROUP = 4 rows r .. r + 3 of degree d, as two lane pairs; q, a, prefix hold 4 * dmax doubles. */
 static void decode_group(double* L, double* R, const uint32_t* cp, const uint32_t* cv, uint64_t r, uint32_t d,
-	const uint8_t* syndrome, double* q, double* a, double* prefix)
+	const uint8_t* syndrome, double* q, double* a, double* prefix, double* suffix)
 {
 	const uint32_t* vars[GROUP];
 	double* msg[GROUP];
-	__m128d parity[GROUP / 2], S[GROUP / 2];
+	__m128d parity[GROUP / 2];
 	unsigned par[GROUP];
 	uint32_t i;
 	int k, h;
@@ -310,22 +318,23 @@ static void decode_group(double* L, double* R, const uint32_t* cp, const uint32_
 		const uint64_t lo = par[2 * h] ? ~(uint64_t)0 : 0, hi = par[2 * h + 1] ? ~(uint64_t)0 : 0;
 		parity[h] = _mm_castsi128_pd(_mm_set_epi64x((long long)hi, (long long)lo));
 		_mm_storeu_pd(&prefix[2 * h], _mm_loadu_pd(&a[2 * h]));
+		_mm_storeu_pd(&suffix[GROUP * (d - 2) + 2 * h], _mm_loadu_pd(&a[GROUP * (d - 1) + 2 * h]));
 	}
 	for (i = 1; i + 1 < d; i++)
-		for (h = 0; h < GROUP / 2; h++)
+		for (h = 0; h < GROUP / 2; h++) {
 			_mm_storeu_pd(&prefix[GROUP * i + 2 * h],
 				boxplus2(_mm_loadu_pd(&prefix[GROUP * (i - 1) + 2 * h]), _mm_loadu_pd(&a[GROUP * i + 2 * h])));
-	for (h = 0; h < GROUP / 2; h++) {
-		S[h] = _mm_loadu_pd(&a[GROUP * (d - 1) + 2 * h]);
+			_mm_storeu_pd(&suffix[GROUP * (d - 2 - i) + 2 * h],
+				boxplus2(_mm_loadu_pd(&suffix[GROUP * (d - 1 - i) + 2 * h]), _mm_loadu_pd(&a[GROUP * (d - 1 - i) + 2 * h])));
+		}
+	for (h = 0; h < GROUP / 2; h++)
 		emit2(L, msg, vars, d - 1, h, _mm_loadu_pd(&q[GROUP * (d - 1) + 2 * h]), _mm_loadu_pd(&prefix[GROUP * (d - 2) + 2 * h]), parity[h]);
-	}
 	for (i = d - 2; i >= 1; i--)
 		for (h = 0; h < GROUP / 2; h++) {
-			const __m128d x = boxplus2(_mm_loadu_pd(&prefix[GROUP * (i - 1) + 2 * h]), S[h]);
-			S[h] = boxplus2(S[h], _mm_loadu_pd(&a[GROUP * i + 2 * h]));
+			const __m128d x = boxplus2(_mm_loadu_pd(&prefix[GROUP * (i - 1) + 2 * h]), _mm_loadu_pd(&suffix[GROUP * i + 2 * h]));
 			emit2(L, msg, vars, i, h, _mm_loadu_pd(&q[GROUP * i + 2 * h]), x, parity[h]);
 		}
-	for (h = 0; h < GROUP / 2; h++) emit2(L, msg, vars, 0, h, _mm_loadu_pd(&q[2 * h]), S[h], parity[h]);
+	for (h = 0; h < GROUP / 2; h++) emit2(L, msg, vars, 0, h, _mm_loadu_pd(&q[2 * h]), _mm_loadu_pd(&suffix[2 * h]), parity[h]);
 }
 #else
 #define HAVE_GROUPS 0
@@ -382,13 +391,13 @@ static LV_AVX2 inline void emit4(double* L, double* msg, const uint32_t* v, size
 
 /* GROUP = 4 consecutive rows r .. r + 3 of degree d (their edges are consecutive: row k's i-th is v[k d + i]). */
 static LV_AVX2 void decode_group_avx2(double* L, double* R, const uint32_t* cp, const uint32_t* cv, uint64_t r, uint32_t degree,
-	const uint8_t* syndrome, double* q, double* a, double* prefix)
+	const uint8_t* syndrome, double* q, double* a, double* prefix, double* suffix)
 {
 	const size_t d = degree;
 	const uint32_t* v = cv + cp[r];
 	double* msg = R + cp[r];
 	const __m256d zero = _mm256_setzero_pd(), sign = _mm256_set1_pd(-0.0), C = _mm256_set1_pd(LDPC_C);
-	__m256d parity, S;
+	__m256d parity;
 	unsigned par = 0;
 	size_t i;
 	int k;
@@ -405,21 +414,20 @@ static LV_AVX2 void decode_group_avx2(double* L, double* R, const uint32_t* cp, 
 	parity = _mm256_castsi256_pd(_mm256_set_epi64x(-(long long)((par >> 3) & 1), -(long long)((par >> 2) & 1),
 		-(long long)((par >> 1) & 1), -(long long)(par & 1)));
 	{
-		__m256d P = _mm256_loadu_pd(a);
+		__m256d P = _mm256_loadu_pd(a), S = _mm256_loadu_pd(&a[4 * (d - 1)]);
 		_mm256_storeu_pd(prefix, P);
+		_mm256_storeu_pd(&suffix[4 * (d - 2)], S);
 		for (i = 1; i + 1 < d; i++) {
 			P = boxplus4(P, _mm256_loadu_pd(&a[4 * i]));
+			S = boxplus4(S, _mm256_loadu_pd(&a[4 * (d - 1 - i)]));
 			_mm256_storeu_pd(&prefix[4 * i], P);
+			_mm256_storeu_pd(&suffix[4 * (d - 2 - i)], S);
 		}
 	}
-	S = _mm256_loadu_pd(&a[4 * (d - 1)]);
 	emit4(L, msg, v, d, d - 1, _mm256_loadu_pd(&q[4 * (d - 1)]), _mm256_loadu_pd(&prefix[4 * (d - 2)]), parity);
-	for (i = d - 2; i >= 1; i--) {
-		const __m256d x = boxplus4(_mm256_loadu_pd(&prefix[4 * (i - 1)]), S);
-		S = boxplus4(S, _mm256_loadu_pd(&a[4 * i]));
-		emit4(L, msg, v, d, i, _mm256_loadu_pd(&q[4 * i]), x, parity);
-	}
-	emit4(L, msg, v, d, 0, _mm256_loadu_pd(q), S, parity);
+	for (i = d - 2; i >= 1; i--)
+		emit4(L, msg, v, d, i, _mm256_loadu_pd(&q[4 * i]), boxplus4(_mm256_loadu_pd(&prefix[4 * (i - 1)]), _mm256_loadu_pd(&suffix[4 * i])), parity);
+	emit4(L, msg, v, d, 0, _mm256_loadu_pd(q), _mm256_loadu_pd(suffix), parity);
 }
 
 static int have_avx2(void)
@@ -438,7 +446,7 @@ lv_ldpc_status lv_ldpc_decode(const lv_ldpc_code* code, const uint8_t* syndrome,
 	uint64_t n, m, r, j;
 	size_t need;
 	const uint32_t *cp, *cv;
-	double *L, *R, *q, *a, *prefix;
+	double *L, *R, *q, *a, *prefix, *suffix;
 	uint8_t* group;
 	lv_ldpc_status st;
 #if HAVE_AVX2_GROUPS
@@ -466,7 +474,8 @@ lv_ldpc_status lv_ldpc_decode(const lv_ldpc_code* code, const uint8_t* syndrome,
 	q = R + code->check_vars_len;
 	a = q + GROUP * (size_t)dmax;
 	prefix = a + GROUP * (size_t)dmax;
-	group = (uint8_t*)(prefix + GROUP * (size_t)dmax);
+	suffix = prefix + GROUP * (size_t)dmax;
+	group = (uint8_t*)(suffix + GROUP * (size_t)dmax);
 	/* The group marks, found with a stamp per variable that lives where L and R will (the first
 	   4n bytes of the work: n doubles of L are at least that), before they are filled. */
 	if (HAVE_GROUPS) find_groups(cp, cv, m, n, (uint32_t*)work, group);
@@ -487,15 +496,15 @@ lv_ldpc_status lv_ldpc_decode(const lv_ldpc_code* code, const uint8_t* syndrome,
 				uint32_t e;
 				for (e = cp[r + GROUP < m ? r + GROUP : m]; e < cp[end]; e++) PREFETCH(&L[cv[e]]);
 #if HAVE_AVX2_GROUPS
-				if (avx2) decode_group_avx2(L, R, cp, cv, r, d, syndrome, q, a, prefix);
+				if (avx2) decode_group_avx2(L, R, cp, cv, r, d, syndrome, q, a, prefix, suffix);
 				else
 #endif
-					decode_group(L, R, cp, cv, r, d, syndrome, q, a, prefix);
+					decode_group(L, R, cp, cv, r, d, syndrome, q, a, prefix, suffix);
 				r += GROUP - 1;
 				continue;
 			}
 #endif
-			decode_row(L, R + lo, cv + lo, d, (syndrome[r >> 3] >> (7 - (r & 7))) & 1, q, a, prefix);
+			decode_row(L, R + lo, cv + lo, d, (syndrome[r >> 3] >> (7 - (r & 7))) & 1, q, a, prefix, suffix);
 		}
 		for (j = 0; j < n; j++) bits[j] = L[j] < 0;
 		if (syndrome_matches(cp, cv, m, bits, syndrome)) {

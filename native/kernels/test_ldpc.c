@@ -149,7 +149,7 @@ static void test_checks(void)
 	lv_ldpc_code c;
 	lv_ldpc_status st;
 
-	CHECK(lv_ldpc_work_size(&good, &need, &fault) == LV_LDPC_OK && need == 8 * (6 + 8 + 12 * 3) + 3, "work size %zu", need);
+	CHECK(lv_ldpc_work_size(&good, &need, &fault) == LV_LDPC_OK && need == 8 * (6 + 8 + 16 * 3) + 3, "work size %zu", need);
 	CHECK(call(good, syn, 1, llr, 6, 10, 6, need, &fault, &touched) == LV_LDPC_OK && touched, "a good call");
 #define REFUSED(expr, want, text)                                                                 \
 	do {                                                                                          \
@@ -186,7 +186,7 @@ static void test_checks(void)
 	REFUSED(call(c, syn, 1, llr, 6, 0, 6, need, &fault, &touched), LV_LDPC_E_MAX_ITERATIONS, "\"maxIterations\" expected an integer in [1, 100000], got 0");
 	REFUSED(call(c, syn, 1, llr, 6, 100001, 6, need, &fault, &touched), LV_LDPC_E_MAX_ITERATIONS, "\"maxIterations\" expected an integer in [1, 100000], got 100001");
 	REFUSED(call(c, syn, 1, llr, 6, 10, 5, need, &fault, &touched), LV_LDPC_E_BITS_LENGTH, "\"bits\" expected Uint8Array of length 6, got length=5");
-	REFUSED(call(c, syn, 1, llr, 6, 10, 6, need - 1, &fault, &touched), LV_LDPC_E_WORK, "work buffer too small (402 bytes)");
+	REFUSED(call(c, syn, 1, llr, 6, 10, 6, need - 1, &fault, &touched), LV_LDPC_E_WORK, "work buffer too small (498 bytes)");
 	REFUSED(call(c, NULL, 1, llr, 6, 10, 6, need, &fault, &touched), LV_LDPC_E_NULL, "a required buffer is NULL");
 	REFUSED(call(c, syn, 1, NULL, 6, 10, 6, need, &fault, &touched), LV_LDPC_E_NULL, "a required buffer is NULL");
 	/* the reference's order: the code before the syndrome before the LLRs */
