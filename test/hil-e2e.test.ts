@@ -96,11 +96,15 @@ const socat = existsSync('/usr/bin/socat') ? '/usr/bin/socat' : undefined;
   try {
     for (let i = 0; i < 100 && !(existsSync(a) && existsSync(b)); i++) await new Promise((r) => setTimeout(r, 50));
     const rig = await startRig(['--serial', b]);
-    const bridge = bridgeOver(await SerialHilTransport.open(a), CLEAN_SESSION);
+    const line = await SerialHilTransport.open(a);
+    const bridge = bridgeOver(line, CLEAN_SESSION);
     const s = await runHilSession(bridge, { seed: SEED, kernels: nodeKernels(), maxBlocks: 1, now });
+    const health = bridge.health();
     bridge.close();
     const stats = await rig.stats();
-    assert.equal(s.attempts.map((x) => x.outcome), ['key']);
+    // rare on a loaded box (LOSS or SILENT on a clean line, not reproduced on demand): say all we know
+    const why = JSON.stringify({ attempts: s.attempts, health, bridge: { ...bridge.stats, recoveryMs: bridge.stats.recoveryMs.length }, lineError: line.lastError?.message, rig: stats });
+    assert.equal(s.attempts.map((x) => x.outcome), ['key'], why);
     assert.is(bytesToHex(s.alice!.key), bytesToHex(s.bob!.key));
     assert.is(stats.emits, 13);
   } finally {

@@ -47,7 +47,9 @@ const rig = new RigEmulator({
 });
 const stop = () => {
   rig.stop();
-  console.log(`RIG stats ${JSON.stringify(rig.stats)}`);
+  // the line's last error too (a serial write or read that failed): a test that fails says why
+  const lineError = transport instanceof SerialHilTransport ? transport.lastError?.message : undefined;
+  console.log(`RIG stats ${JSON.stringify({ ...rig.stats, lineError })}`);
   transport.close();
   process.exit(0);
 };
