@@ -1,0 +1,103 @@
+/**
+ * How much the decoder's box-plus correction costs: the layered decoder of src/qkd/ldpc/decode.ts
+ * (same schedule, same clamping, same order) with its correction g(x) ≈ ln(1 + e^−x) swapped,
+ * on the frames of bench/ldpc.ts (same plan, code, layout and seeded channel). Offline only:
+ * the exact correction uses Math.log1p/Math.exp, which no two runtimes need agree on.
+ * `npx tsx tools/ldpc-design/correction.ts <qber> <efficiency> <frames> <g> [keyBits=100000]`
+ * with g one of
+ *   spec   max(0, 11/16 − x/4): decode.ts's one line;
+ *   exact  ln(1 + e^−x);
+ *   tan2   max(0, 11/16 − 3x/8, 275/1024 − 78x/1024): two lines, near the tangents at 0 and 2.5
+ *          (ln(1 + e^−x) is convex, so the max of lines under it is a close lower bound);
+ *   tan3   max(0, 710/1024 − x/2, 596/1024 − 276x/1024, 275/1024 − 78x/1024): tangents at 0, 1, 2.5;
+ * prints frames lost and the mean iterations (100 at most).
+ */
+import { LdpcRandom } from '../../src/qkd/ldpc/_prng.ts';
+import { aliceFrame, bobChannelLlr, decoderLlrMagnitude, frameKeyBits, frameLayout, planReconciliation } from '../../src/qkd/ldpc/adapt.ts';
+import { ldpcCode } from '../../src/qkd/ldpc/code.ts';
+import { ldpcSyndrome, ldpcSyndromeMatches } from '../../src/qkd/ldpc/syndrome.ts';
+import type { LdpcCodeView } from '../../hal/kernels.ts';
+
+const C = 1000;
+const CORRECTIONS: Record<string, (x: number) => number> = {
+  spec: (x) => Math.max(0, 0.6875 - 0.25 * x),
+  exact: (x) => Math.log1p(Math.exp(-x)),
+  tan2: (x) => Math.max(0, 0.6875 - 0.375 * x, 0.2685546875 - 0.076171875 * x),
+  tan3: (x) => Math.max(0, 0.693359375 - 0.5 * x, 0.58203125 - 0.26953125 * x, 0.2685546875 - 0.076171875 * x),
+};
+
+const [qber, efficiency, frames] = process.argv.slice(2, 5).map(Number) as [number, number, number];
+const name = process.argv[5] ?? 'spec';
+const keyBits = Number(process.argv[6] ?? 100_000);
+const g = CORRECTIONS[name];
+if (!g || !(frames >= 1)) throw new RangeError(`usage: correction.ts <qber> <efficiency> <frames> <${Object.keys(CORRECTIONS).join('|')}> [keyBits]`);
+
+const boxplus = (A: number, B: number) => {
+  const t = A - B;
+  return (A < B ? A : B) + g(A + B) - g(t < 0 ? -t : t);
+};
+
+/** decode.ts's algorithm with `boxplus` as given (prefix and suffix folds, outputs right to left). */
+function decode(code: LdpcCodeView, syndrome: Uint8Array, llr: Float64Array, maxIterations: number) {
+  const { n, m, checkPtr, checkVars } = code;
+  const L = Float64Array.from(llr);
+  const R = new Float64Array(checkVars.length);
+  let dmax = 0;
+  for (let r = 0; r < m; r++) dmax = Math.max(dmax, checkPtr[r + 1]! - checkPtr[r]!);
+  const q = new Float64Array(dmax), a = new Float64Array(dmax), prefix = new Float64Array(dmax), suffix = new Float64Array(dmax);
+  const bits = new Uint8Array(n);
+  for (let it = 1; it <= maxIterations; it++) {
+    for (let r = 0; r < m; r++) {
+      const lo = checkPtr[r]!;
+      const d = checkPtr[r + 1]! - lo;
+      if (d === 0) continue;
+      let parity = (syndrome[r >>> 3]! >>> (7 - (r & 7))) & 1;
+      for (let i = 0; i < d; i++) {
+        const qi = L[checkVars[lo + i]!]! - R[lo + i]!;
+        q[i] = qi;
+        a[i] = Math.min(C, qi < 0 ? -qi : qi);
+        if (qi < 0) parity ^= 1;
+      }
+      if (d === 1) {
+        R[lo] = parity ^ (q[0]! < 0 ? 1 : 0) ? -C : C;
+        L[checkVars[lo]!] = q[0]! + R[lo]!;
+        continue;
+      }
+      prefix[0] = a[0]!;
+      suffix[d - 2] = a[d - 1]!;
+      for (let i = 1; i + 1 < d; i++) {
+        prefix[i] = boxplus(prefix[i - 1]!, a[i]!);
+        suffix[d - 2 - i] = boxplus(suffix[d - 1 - i]!, a[d - 1 - i]!);
+      }
+      for (let i = d - 1; i >= 0; i--) {
+        const x = i === d - 1 ? prefix[d - 2]! : i === 0 ? suffix[0]! : boxplus(prefix[i - 1]!, suffix[i]!);
+        R[lo + i] = parity ^ (q[i]! < 0 ? 1 : 0) ? -x : x;
+        L[checkVars[lo + i]!] = q[i]! + R[lo + i]!;
+      }
+    }
+    for (let j = 0; j < n; j++) bits[j] = L[j]! < 0 ? 1 : 0;
+    if (ldpcSyndromeMatches(code, bits, syndrome)) return { bits, iterations: it, converged: true };
+  }
+  return { bits, iterations: maxIterations, converged: false };
+}
+
+// bench/ldpc.ts's frames, seeded the same way
+const plan = planReconciliation(qber, keyBits, efficiency);
+const code = ldpcCode(plan.n, plan.rate, plan.codeSeed);
+const rng = new LdpcRandom([1, Math.round(qber * 1e6), keyBits]);
+const random = (k: number) => Uint8Array.from({ length: k }, () => rng.nextUint32() >>> 31);
+const threshold = Math.floor(qber * 4294967296);
+let lost = 0;
+let iterations = 0;
+for (let f = 0; f < frames; f++) {
+  const layout = frameLayout(plan.n, plan.punctured, plan.shortened, f);
+  const aliceKey = random(plan.keyBits);
+  const syndrome = ldpcSyndrome(code, aliceFrame(layout, aliceKey, random(plan.punctured)));
+  const bobKey = aliceKey.map((b) => b ^ (rng.nextUint32() < threshold ? 1 : 0));
+  const r = decode(code, syndrome, bobChannelLlr(layout, bobKey, decoderLlrMagnitude(qber)), 100);
+  const key = frameKeyBits(layout, r.bits);
+  if (!r.converged || key.some((b, i) => b !== aliceKey[i])) lost++;
+  iterations += r.iterations;
+}
+console.log(`QBER ${qber}, f ${plan.expectedEfficiency.toFixed(3)} (mother rate ${plan.rate}), ${frames} frames of ${plan.keyBits} key bits, correction ${name}: `
+  + `lost ${lost}, mean iterations ${(iterations / frames).toFixed(1)}`);
