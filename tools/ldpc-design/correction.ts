@@ -1,6 +1,6 @@
 /**
  * How much the decoder's box-plus correction costs: the layered decoder of src/qkd/ldpc/decode.ts
- * (same schedule, same clamping, same order) with its correction g(x) ≈ ln(1 + e^−x) swapped,
+ * (layeredDecode: same schedule, same clamping, same order) with its correction g(x) ≈ ln(1 + e^−x) swapped,
  * on the frames of bench/ldpc.ts (same plan, code, layout and seeded channel). Offline only:
  * the exact correction uses Math.log1p/Math.exp, which no two runtimes need agree on.
  * `npx tsx tools/ldpc-design/correction.ts <qber> <efficiency> <frames> <g> [keyBits=100000]`
@@ -15,10 +15,9 @@
 import { LdpcRandom } from '../../src/qkd/ldpc/_prng.ts';
 import { aliceFrame, bobChannelLlr, decoderLlrMagnitude, frameKeyBits, frameLayout, planReconciliation } from '../../src/qkd/ldpc/adapt.ts';
 import { ldpcCode } from '../../src/qkd/ldpc/code.ts';
-import { ldpcSyndrome, ldpcSyndromeMatches } from '../../src/qkd/ldpc/syndrome.ts';
-import type { LdpcCodeView } from '../../hal/kernels.ts';
+import { layeredDecode } from '../../src/qkd/ldpc/decode.ts';
+import { ldpcSyndrome } from '../../src/qkd/ldpc/syndrome.ts';
 
-const C = 1000;
 const CORRECTIONS: Record<string, (x: number) => number> = {
   spec: (x) => Math.max(0, 0.6875 - 0.25 * x),
   exact: (x) => Math.log1p(Math.exp(-x)),
@@ -37,50 +36,6 @@ const boxplus = (A: number, B: number) => {
   return (A < B ? A : B) + g(A + B) - g(t < 0 ? -t : t);
 };
 
-/** decode.ts's algorithm with `boxplus` as given (prefix and suffix folds, outputs right to left). */
-function decode(code: LdpcCodeView, syndrome: Uint8Array, llr: Float64Array, maxIterations: number) {
-  const { n, m, checkPtr, checkVars } = code;
-  const L = Float64Array.from(llr);
-  const R = new Float64Array(checkVars.length);
-  let dmax = 0;
-  for (let r = 0; r < m; r++) dmax = Math.max(dmax, checkPtr[r + 1]! - checkPtr[r]!);
-  const q = new Float64Array(dmax), a = new Float64Array(dmax), prefix = new Float64Array(dmax), suffix = new Float64Array(dmax);
-  const bits = new Uint8Array(n);
-  for (let it = 1; it <= maxIterations; it++) {
-    for (let r = 0; r < m; r++) {
-      const lo = checkPtr[r]!;
-      const d = checkPtr[r + 1]! - lo;
-      if (d === 0) continue;
-      let parity = (syndrome[r >>> 3]! >>> (7 - (r & 7))) & 1;
-      for (let i = 0; i < d; i++) {
-        const qi = L[checkVars[lo + i]!]! - R[lo + i]!;
-        q[i] = qi;
-        a[i] = Math.min(C, qi < 0 ? -qi : qi);
-        if (qi < 0) parity ^= 1;
-      }
-      if (d === 1) {
-        R[lo] = parity ^ (q[0]! < 0 ? 1 : 0) ? -C : C;
-        L[checkVars[lo]!] = q[0]! + R[lo]!;
-        continue;
-      }
-      prefix[0] = a[0]!;
-      suffix[d - 2] = a[d - 1]!;
-      for (let i = 1; i + 1 < d; i++) {
-        prefix[i] = boxplus(prefix[i - 1]!, a[i]!);
-        suffix[d - 2 - i] = boxplus(suffix[d - 1 - i]!, a[d - 1 - i]!);
-      }
-      for (let i = d - 1; i >= 0; i--) {
-        const x = i === d - 1 ? prefix[d - 2]! : i === 0 ? suffix[0]! : boxplus(prefix[i - 1]!, suffix[i]!);
-        R[lo + i] = parity ^ (q[i]! < 0 ? 1 : 0) ? -x : x;
-        L[checkVars[lo + i]!] = q[i]! + R[lo + i]!;
-      }
-    }
-    for (let j = 0; j < n; j++) bits[j] = L[j]! < 0 ? 1 : 0;
-    if (ldpcSyndromeMatches(code, bits, syndrome)) return { bits, iterations: it, converged: true };
-  }
-  return { bits, iterations: maxIterations, converged: false };
-}
-
 // bench/ldpc.ts's frames, seeded the same way
 const plan = planReconciliation(qber, keyBits, efficiency);
 const code = ldpcCode(plan.n, plan.rate, plan.codeSeed);
@@ -94,7 +49,7 @@ for (let f = 0; f < frames; f++) {
   const aliceKey = random(plan.keyBits);
   const syndrome = ldpcSyndrome(code, aliceFrame(layout, aliceKey, random(plan.punctured)));
   const bobKey = aliceKey.map((b) => b ^ (rng.nextUint32() < threshold ? 1 : 0));
-  const r = decode(code, syndrome, bobChannelLlr(layout, bobKey, decoderLlrMagnitude(qber)), 100);
+  const r = layeredDecode(code, syndrome, bobChannelLlr(layout, bobKey, decoderLlrMagnitude(qber)), 100, boxplus);
   const key = frameKeyBits(layout, r.bits);
   if (!r.converged || key.some((b, i) => b !== aliceKey[i])) lost++;
   iterations += r.iterations;

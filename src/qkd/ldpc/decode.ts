@@ -77,6 +77,18 @@ export function checkLdpcCodeView(code: LdpcCodeView): number {
 export function referenceLdpcDecode(
   code: LdpcCodeView, syndrome: Uint8Array, channelLlr: Float64Array, maxIterations: number,
 ): LdpcDecodeResult {
+  return layeredDecode(code, syndrome, channelLlr, maxIterations, boxplus);
+}
+
+/**
+ * The algorithm above with another magnitude box-plus in place of the spec's: for offline
+ * experiments only (tools/ldpc-design/correction.ts measures what the correction costs). The
+ * Kernels port, the C kernel and the vectors are referenceLdpcDecode.
+ */
+export function layeredDecode(
+  code: LdpcCodeView, syndrome: Uint8Array, channelLlr: Float64Array, maxIterations: number,
+  boxplus: (A: number, B: number) => number,
+): LdpcDecodeResult {
   const dmax = checkLdpcCodeView(code);
   const { n, m, checkPtr, checkVars } = code;
   if (!(syndrome instanceof Uint8Array) || syndrome.length !== (m + 7) >>> 3)
