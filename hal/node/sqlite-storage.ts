@@ -31,9 +31,8 @@ export interface SqliteStorageOptions {
    * syncing WAL and database on the event loop. With this set, a second connection on a worker
    * thread runs PASSIVE checkpoints (synchronous=FULL: WAL synced before, database after; and the
    * database synced after every run) every `checkpointIntervalMs`, repeated until it catches up,
-   * and this connection's own automatic
-   * checkpoint only backs it up at 8192 pages. The server sets it; tests and the crash child keep
-   * SQLite's default.
+   * and this connection's own automatic checkpoint only backs it up at 8192 pages. The server
+   * sets it; tests and the crash child keep SQLite's default.
    */
   readonly checkpointInWorker?: boolean;
   readonly checkpointIntervalMs?: number;

@@ -292,7 +292,7 @@ static inline void emit2(double* L, double* const* msg, const uint32_t* const* v
 	_mm_storeh_pd(&L[vars[2 * h + 1][i]], sum);
 }
 
-/* GROUP = 4 rows r .. r + 3 of degree d, as two lane pairs; q, a, prefix hold 4 * dmax doubles. */
+/* GROUP = 4 rows r .. r + 3 of degree d, as two lane pairs; q, a, prefix, suffix hold 4 * dmax doubles each. */
 static void decode_group(double* L, double* R, const uint32_t* cp, const uint32_t* cv, uint64_t r, uint32_t d,
 	const uint8_t* syndrome, double* q, double* a, double* prefix, double* suffix)
 {
