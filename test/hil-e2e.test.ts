@@ -90,6 +90,39 @@ const socat = existsSync('/usr/bin/socat') ? '/usr/bin/socat' : undefined;
   assert.not.ok(expectedOnClose(true, new Error('EIO')), 'a real error while closing is still an error');
 });
 
+(socat ? test : test.skip)('serial line: both directions flooded at once through socat: every byte arrives, in order', async () => {
+  // serialport's own writes, waiting for "writable", stopped the watch for readable: with socat
+  // blocked writing to that side, both ends then sat idle and the line stalled for good (2 runs
+  // in 3 of this flood at 8 MiB each way; a clean HIL session ended in LOSS). SerialHilTransport
+  // writes for itself (hal/hil/node.ts).
+  const a = join(work, 'ptyE'), b = join(work, 'ptyF');
+  const pair = spawn(socat!, ['pty,raw,echo=0,link=' + a, 'pty,raw,echo=0,link=' + b], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 100 && !(existsSync(a) && existsSync(b)); i++) await new Promise((r) => setTimeout(r, 50));
+    const ends = [await SerialHilTransport.open(a), await SerialHilTransport.open(b)] as const;
+    const total = 16 << 20, chunk = 32768;
+    const got = [0, 0];
+    const bad = [0, 0];
+    // each side sends the bytes (k + side) & 0xff, k counting from 0, and checks what it hears
+    ends.forEach((t, side) => t.onData((bytes) => {
+      for (let i = 0; i < bytes.length; i++) if (bytes[i] !== ((got[side]! + i + 1 - side) & 0xff)) bad[side]!++;
+      got[side]! += bytes.length;
+    }));
+    for (let k = 0; k < total; k += chunk)
+      ends.forEach((t, side) => t.send(Uint8Array.from({ length: chunk }, (_, i) => (k + i + side) & 0xff)));
+    const t0 = now();
+    while ((got[0]! < total || got[1]! < total) && now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
+    const pending = ends.map((t) => t.pendingBytes);
+    const errors = ends.map((t) => t.lastError?.message);
+    for (const t of ends) t.close();
+    assert.equal(got, [total, total], JSON.stringify({ got, pending, errors, ms: now() - t0 }));
+    assert.equal(bad, [0, 0], 'every byte as sent');
+    assert.equal(pending, [0, 0]);
+  } finally {
+    pair.kill('SIGTERM');
+  }
+});
+
 (socat ? test : test.skip)('clean rig over a serial line (socat pty pair): the same session, the same key', async () => {
   const a = join(work, 'ptyA'), b = join(work, 'ptyB');
   const pair = spawn(socat!, ['pty,raw,echo=0,link=' + a, 'pty,raw,echo=0,link=' + b], { stdio: 'ignore' });

@@ -4,6 +4,7 @@
  * and timers. Both the agent (hal/hil/bridge.ts) and the rig emulator (sim/rig) use them.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { SerialPort } from 'serialport';
 import type { HilHost, HilTransport } from './bridge.ts';
@@ -71,10 +72,32 @@ export function expectedOnClose(closing: boolean, e: Error & { canceled?: boolea
   return closing && e.canceled === true;
 }
 
-/** A serial-line transport (raw bytes; the COBS delimiters find the frames). */
+/** How soon a write the line refused (EAGAIN) is tried again: 1 ms, doubling to 8 ms while it stays full. */
+const RETRY_MIN_MS = 1;
+const RETRY_MAX_MS = 8;
+/** The most bytes a serial line holds for a far end that is not reading (a HIL frame is ~20 KiB). */
+const MAX_QUEUED_BYTES = 32 << 20;
+
+/**
+ * A serial-line transport (raw bytes; the COBS delimiters find the frames).
+ *
+ * Reads go through serialport; writes do not. serialport's Linux poller (@serialport/bindings-cpp
+ * 13) restarts its uv_poll with only the event last asked for, so a write that meets a full line
+ * (EAGAIN, then "wait for writable") stops the watch for readable until the line drains. If the
+ * far end is itself blocked writing to us (socat is, with one blocking thread for both directions),
+ * the line never drains: both sides sat idle in epoll_wait with bytes waiting, socat in
+ * n_tty_write, and a clean session ended in LOSS (hil-e2e, about one run in 15 on a busy box). So
+ * `send` writes to the non-blocking descriptor itself, queues what the line did not take, and
+ * retries on a short timer; the poller is only ever asked for readable.
+ */
 export class SerialHilTransport implements HilTransport {
   readonly #port: SerialPort;
   #closing = false;
+  /** Bytes the line has not taken yet, oldest first; `#sent` of the first are written. */
+  #queue: Uint8Array[] = [];
+  #sent = 0;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #backoffMs = RETRY_MIN_MS;
   /** The last error the line reported (a vanished device, a failed write), for diagnostics. */
   lastError: Error | undefined;
 
@@ -94,8 +117,60 @@ export class SerialHilTransport implements HilTransport {
     return new SerialHilTransport(port);
   }
 
+  /** Bytes queued for the line and not written yet (0 once it has taken everything). */
+  get pendingBytes(): number {
+    let n = -this.#sent;
+    for (const b of this.#queue) n += b.length;
+    return n;
+  }
+
   send(bytes: Uint8Array): void {
-    this.#port.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    if (this.#closing) return;
+    if (this.pendingBytes + bytes.length > MAX_QUEUED_BYTES) {
+      // a line that takes nothing must not take the memory instead: the frame is lost, and the
+      // bridge's retries and timeouts deal with lost frames
+      this.lastError = new Error(`serial line: ${this.pendingBytes} bytes not taken yet; a frame of ${bytes.length} dropped`);
+      return;
+    }
+    // a copy: the caller may reuse its buffer once send returns, and the line may take it later
+    this.#queue.push(bytes.slice());
+    if (this.#retry === undefined) this.#flush();
+  }
+
+  /** Writes queued bytes until the line is full (EAGAIN: try again shortly) or the queue is empty. */
+  #flush = (): void => {
+    this.#retry = undefined;
+    const fd = (this.#port.port as { fd?: number | null } | undefined)?.fd;
+    if (this.#closing || typeof fd !== 'number') { this.#drop(); return; }
+    while (this.#queue.length) {
+      const head = this.#queue[0]!;
+      let n: number;
+      try {
+        n = writeSync(fd, head, this.#sent, head.length - this.#sent);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN' || code === 'EWOULDBLOCK' || code === 'EINTR') {
+          this.#retry = setTimeout(this.#flush, this.#backoffMs);
+          this.#backoffMs = Math.min(RETRY_MAX_MS, this.#backoffMs * 2);
+          return;
+        }
+        // a line that fails a write is a silent line to the bridge (see the constructor)
+        this.lastError = e instanceof Error ? e : new Error(String(e));
+        this.#drop();
+        return;
+      }
+      this.#backoffMs = RETRY_MIN_MS;
+      this.#sent += n;
+      if (this.#sent === head.length) {
+        this.#queue.shift();
+        this.#sent = 0;
+      }
+    }
+  };
+
+  #drop(): void {
+    this.#queue = [];
+    this.#sent = 0;
   }
 
   onData(listener: (bytes: Uint8Array) => void): void {
@@ -104,6 +179,10 @@ export class SerialHilTransport implements HilTransport {
 
   close(): void {
     this.#closing = true;
+    if (this.#retry !== undefined) clearTimeout(this.#retry);
+    this.#retry = undefined;
+    this.#drop();
     if (this.#port.isOpen) this.#port.close();
   }
 }
+
