@@ -22,7 +22,9 @@
 
 #define LDPC_C 1000.0
 #define LDPC_G0 0.6875
-#define LDPC_G1 0.25
+#define LDPC_G1 0.375
+#define LDPC_K0 0.2685546875
+#define LDPC_K1 0.076171875
 
 static void fail(lv_ldpc_fault* fault, lv_ldpc_status status, uint64_t index, uint64_t value)
 {
@@ -135,9 +137,10 @@ static inline double signed_by(unsigned negative, double x)
 	return x;
 }
 
+/* y = u > w ? u : w, then y > 0 ? y : 0 (MAXSD(a, b) is a > b ? a : b) */
 static inline double g(double x)
 {
-	return max_gt(LDPC_G0 - LDPC_G1 * x, 0.0);
+	return max_gt(max_gt(LDPC_G0 - LDPC_G1 * x, LDPC_K0 - LDPC_K1 * x), 0.0);
 }
 
 /* |a| box-plus |b| for magnitudes, in the spec's order: (mn + g(A + B)) - g(|A - B|). */
@@ -270,7 +273,9 @@ static inline __m128d abs_lt2(__m128d x)
 
 static inline __m128d g2(__m128d x)
 {
-	return _mm_max_pd(_mm_sub_pd(_mm_set1_pd(LDPC_G0), _mm_mul_pd(_mm_set1_pd(LDPC_G1), x)), _mm_setzero_pd());
+	const __m128d u = _mm_sub_pd(_mm_set1_pd(LDPC_G0), _mm_mul_pd(_mm_set1_pd(LDPC_G1), x));
+	const __m128d w = _mm_sub_pd(_mm_set1_pd(LDPC_K0), _mm_mul_pd(_mm_set1_pd(LDPC_K1), x));
+	return _mm_max_pd(_mm_max_pd(u, w), _mm_setzero_pd());
 }
 
 static inline __m128d boxplus2(__m128d A, __m128d B)
@@ -365,7 +370,9 @@ static LV_AVX2 inline __m256d abs_lt4(__m256d x)
 
 static LV_AVX2 inline __m256d g4(__m256d x)
 {
-	return _mm256_max_pd(_mm256_sub_pd(_mm256_set1_pd(LDPC_G0), _mm256_mul_pd(_mm256_set1_pd(LDPC_G1), x)), _mm256_setzero_pd());
+	const __m256d u = _mm256_sub_pd(_mm256_set1_pd(LDPC_G0), _mm256_mul_pd(_mm256_set1_pd(LDPC_G1), x));
+	const __m256d w = _mm256_sub_pd(_mm256_set1_pd(LDPC_K0), _mm256_mul_pd(_mm256_set1_pd(LDPC_K1), x));
+	return _mm256_max_pd(_mm256_max_pd(u, w), _mm256_setzero_pd());
 }
 
 static LV_AVX2 inline __m256d boxplus4(__m256d A, __m256d B)

@@ -5,23 +5,23 @@
  * the exact correction uses Math.log1p/Math.exp, which no two runtimes need agree on.
  * `npx tsx tools/ldpc-design/correction.ts <qber> <efficiency> <frames> <g> [keyBits=100000]`
  * with g one of
- *   spec   max(0, 11/16 − x/4): decode.ts's one line;
+ *   spec   decode.ts itself (referenceLdpcDecode): max(0, 11/16 − 3x/8, 275/1024 − 78x/1024),
+ *          two lines, the second the tangent at 2.5 (ln(1 + e^−x) is convex, so the max of lines
+ *          under it is a close lower bound);
+ *   line1  max(0, 11/16 − x/4): the one line decode.ts had before;
  *   exact  ln(1 + e^−x);
- *   tan2   max(0, 11/16 − 3x/8, 275/1024 − 78x/1024): two lines, near the tangents at 0 and 2.5
- *          (ln(1 + e^−x) is convex, so the max of lines under it is a close lower bound);
  *   tan3   max(0, 710/1024 − x/2, 596/1024 − 276x/1024, 275/1024 − 78x/1024): tangents at 0, 1, 2.5;
  * prints frames lost and the mean iterations (100 at most).
  */
 import { LdpcRandom } from '../../src/qkd/ldpc/_prng.ts';
 import { aliceFrame, bobChannelLlr, decoderLlrMagnitude, frameKeyBits, frameLayout, planReconciliation } from '../../src/qkd/ldpc/adapt.ts';
 import { ldpcCode } from '../../src/qkd/ldpc/code.ts';
-import { layeredDecode } from '../../src/qkd/ldpc/decode.ts';
+import { layeredDecode, referenceLdpcDecode } from '../../src/qkd/ldpc/decode.ts';
 import { ldpcSyndrome } from '../../src/qkd/ldpc/syndrome.ts';
 
 const CORRECTIONS: Record<string, (x: number) => number> = {
-  spec: (x) => Math.max(0, 0.6875 - 0.25 * x),
+  line1: (x) => Math.max(0, 0.6875 - 0.25 * x),
   exact: (x) => Math.log1p(Math.exp(-x)),
-  tan2: (x) => Math.max(0, 0.6875 - 0.375 * x, 0.2685546875 - 0.076171875 * x),
   tan3: (x) => Math.max(0, 0.693359375 - 0.5 * x, 0.58203125 - 0.26953125 * x, 0.2685546875 - 0.076171875 * x),
 };
 
@@ -29,11 +29,12 @@ const [qber, efficiency, frames] = process.argv.slice(2, 5).map(Number) as [numb
 const name = process.argv[5] ?? 'spec';
 const keyBits = Number(process.argv[6] ?? 100_000);
 const g = CORRECTIONS[name];
-if (!g || !(frames >= 1)) throw new RangeError(`usage: correction.ts <qber> <efficiency> <frames> <${Object.keys(CORRECTIONS).join('|')}> [keyBits]`);
+if ((!g && name !== 'spec') || !(frames >= 1))
+  throw new RangeError(`usage: correction.ts <qber> <efficiency> <frames> <spec|${Object.keys(CORRECTIONS).join('|')}> [keyBits]`);
 
 const boxplus = (A: number, B: number) => {
   const t = A - B;
-  return (A < B ? A : B) + g(A + B) - g(t < 0 ? -t : t);
+  return (A < B ? A : B) + g!(A + B) - g!(t < 0 ? -t : t);
 };
 
 // bench/ldpc.ts's frames, seeded the same way
@@ -49,7 +50,8 @@ for (let f = 0; f < frames; f++) {
   const aliceKey = random(plan.keyBits);
   const syndrome = ldpcSyndrome(code, aliceFrame(layout, aliceKey, random(plan.punctured)));
   const bobKey = aliceKey.map((b) => b ^ (rng.nextUint32() < threshold ? 1 : 0));
-  const r = layeredDecode(code, syndrome, bobChannelLlr(layout, bobKey, decoderLlrMagnitude(qber)), 100, boxplus);
+  const llr = bobChannelLlr(layout, bobKey, decoderLlrMagnitude(qber));
+  const r = g ? layeredDecode(code, syndrome, llr, 100, boxplus) : referenceLdpcDecode(code, syndrome, llr, 100);
   const key = frameKeyBits(layout, r.bits);
   if (!r.converged || key.some((b, i) => b !== aliceKey[i])) lost++;
   iterations += r.iterations;
