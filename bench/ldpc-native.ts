@@ -15,12 +15,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { nodeKernels } from '../hal/node/kernels.ts';
 import type { LdpcCodeView, LdpcDecodeResult } from '../hal/kernels.ts';
-import { LdpcRandom } from '../src/qkd/ldpc/_prng.ts';
-import { aliceFrame, bobChannelLlr, decoderLlrMagnitude, frameKeyBits, frameLayout, planReconciliation } from '../src/qkd/ldpc/adapt.ts';
+import { planReconciliation } from '../src/qkd/ldpc/adapt.ts';
 import { ldpcCode } from '../src/qkd/ldpc/code.ts';
 import { referenceLdpcDecode } from '../src/qkd/ldpc/decode.ts';
-import { ldpcSyndrome } from '../src/qkd/ldpc/syndrome.ts';
 import { bundleForXs, ROOT, runOnXs, taggedLines } from '../test/xs/harness.ts';
+import { ldpcBenchFrames, sameKey } from './_ldpc-frames.ts';
 
 const args = process.argv.slice(2);
 function option(name: string, fallback: string): string {
@@ -46,24 +45,9 @@ interface Frame { code: LdpcCodeView; syndrome: Uint8Array; llr: Float64Array; c
 function makeFrames(qber: number, bits: number, count: number) {
   const plan = planReconciliation(qber, bits);
   const code = ldpcCode(plan.n, plan.rate, plan.codeSeed);
-  const magnitude = decoderLlrMagnitude(qber);
-  const threshold = Math.floor(qber * 4294967296);
-  const rng = new LdpcRandom([1, Math.round(qber * 1e6), bits]);
-  const random = (k: number) => Uint8Array.from({ length: k }, () => rng.nextUint32() >>> 31);
-  const list: Frame[] = [];
-  for (let f = 0; f < count; f++) {
-    const layout = frameLayout(plan.n, plan.punctured, plan.shortened, f);
-    const aliceKey = random(plan.keyBits);
-    const syndrome = ldpcSyndrome(code, aliceFrame(layout, aliceKey, random(plan.punctured)));
-    const bobKey = aliceKey.map((b) => b ^ (rng.nextUint32() < threshold ? 1 : 0));
-    const check = (r: LdpcDecodeResult) => {
-      if (!r.converged) return false;
-      const key = frameKeyBits(layout, r.bits);
-      for (let i = 0; i < key.length; i++) if (key[i] !== aliceKey[i]) return false;
-      return true;
-    };
-    list.push({ code, syndrome, llr: bobChannelLlr(layout, bobKey, magnitude), check });
-  }
+  const list: Frame[] = [...ldpcBenchFrames(code, plan, qber, bits, count)].map((frame) => ({
+    code, syndrome: frame.syndrome, llr: frame.llr, check: (r: LdpcDecodeResult) => r.converged && sameKey(frame, r.bits),
+  }));
   return { plan, code, list };
 }
 

@@ -15,11 +15,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { nodeKernels } from '../hal/node/kernels.ts';
-import { LdpcRandom } from '../src/qkd/ldpc/_prng.ts';
-import { aliceFrame, bobChannelLlr, decoderLlrMagnitude, frameKeyBits, frameLayout, planReconciliation } from '../src/qkd/ldpc/adapt.ts';
+import { planReconciliation } from '../src/qkd/ldpc/adapt.ts';
 import { ldpcCode } from '../src/qkd/ldpc/code.ts';
 import { referenceLdpcDecode } from '../src/qkd/ldpc/decode.ts';
-import { ldpcSyndrome } from '../src/qkd/ldpc/syndrome.ts';
+import { ldpcBenchFrames, sameKey } from './_ldpc-frames.ts';
 
 const args = process.argv.slice(2);
 function option(name: string, fallback: string): string {
@@ -41,12 +40,6 @@ if (nativeAt >= 0) args.splice(nativeAt, 1);
 const decode = nativeAt >= 0 ? nodeKernels().ldpcDecode : referenceLdpcDecode;
 const frames = Number(args[0] ?? 100);
 if (!Number.isInteger(frames) || frames < 1) throw new RangeError(`frames expected a positive integer, got ${args[0]}`);
-
-function bits(rng: LdpcRandom, n: number): Uint8Array {
-  const x = new Uint8Array(n);
-  for (let j = 0; j < n; j++) x[j] = rng.nextUint32() >>> 31;
-  return x;
-}
 
 /** One-sided 95 % upper confidence bound on a rate after `failures` in `trials` (Clopper–Pearson, by bisection). */
 function ferBound(failures: number, trials: number): number {
@@ -78,28 +71,18 @@ for (const qber of qbers) {
     const t0 = performance.now();
     const code = ldpcCode(plan.n, plan.rate, plan.codeSeed);
     const buildMs = performance.now() - t0;
-    const magnitude = decoderLlrMagnitude(qber);
-    const threshold = Math.floor(qber * 4294967296);
-    const rng = new LdpcRandom([seed, Math.round(qber * 1e6), keyBits]);
     let failures = 0;
     let wrong = 0;
     let iterations = 0;
     let maxIt = 0;
     let decodeMs = 0;
-    for (let frame = 0; frame < frames; frame++) {
-      const layout = frameLayout(plan.n, plan.punctured, plan.shortened, frame);
-      const aliceKey = bits(rng, plan.keyBits);
-      const syndrome = ldpcSyndrome(code, aliceFrame(layout, aliceKey, bits(rng, plan.punctured)));
-      const bobKey = aliceKey.map((b) => b ^ (rng.nextUint32() < threshold ? 1 : 0));
-      const llr = bobChannelLlr(layout, bobKey, magnitude);
+    for (const frame of ldpcBenchFrames(code, plan, qber, keyBits, frames, seed)) {
       const t = performance.now();
-      const r = decode(code, syndrome, llr, maxIterations);
+      const r = decode(code, frame.syndrome, frame.llr, maxIterations);
       decodeMs += performance.now() - t;
       iterations += r.iterations;
       if (r.iterations > maxIt) maxIt = r.iterations;
-      const decoded = frameKeyBits(layout, r.bits);
-      let same = true;
-      for (let i = 0; i < decoded.length && same; i++) same = decoded[i] === aliceKey[i];
+      const same = sameKey(frame, r.bits);
       if (!r.converged || !same) failures++;
       if (r.converged && !same) wrong++;
     }

@@ -185,4 +185,3 @@ export class SerialHilTransport implements HilTransport {
     if (this.#port.isOpen) this.#port.close();
   }
 }
-

@@ -13,11 +13,10 @@
  *   tan3   max(0, 710/1024 − x/2, 596/1024 − 276x/1024, 275/1024 − 78x/1024): tangents at 0, 1, 2.5;
  * prints frames lost and the mean iterations (100 at most).
  */
-import { LdpcRandom } from '../../src/qkd/ldpc/_prng.ts';
-import { aliceFrame, bobChannelLlr, decoderLlrMagnitude, frameKeyBits, frameLayout, planReconciliation } from '../../src/qkd/ldpc/adapt.ts';
+import { ldpcBenchFrames, sameKey } from '../../bench/_ldpc-frames.ts';
+import { planReconciliation } from '../../src/qkd/ldpc/adapt.ts';
 import { ldpcCode } from '../../src/qkd/ldpc/code.ts';
 import { layeredDecode, referenceLdpcDecode } from '../../src/qkd/ldpc/decode.ts';
-import { ldpcSyndrome } from '../../src/qkd/ldpc/syndrome.ts';
 
 const CORRECTIONS: Record<string, (x: number) => number> = {
   line1: (x) => Math.max(0, 0.6875 - 0.25 * x),
@@ -37,23 +36,14 @@ const boxplus = (A: number, B: number) => {
   return (A < B ? A : B) + g!(A + B) - g!(t < 0 ? -t : t);
 };
 
-// bench/ldpc.ts's frames, seeded the same way
+// bench/ldpc.ts's frames
 const plan = planReconciliation(qber, keyBits, efficiency);
 const code = ldpcCode(plan.n, plan.rate, plan.codeSeed);
-const rng = new LdpcRandom([1, Math.round(qber * 1e6), keyBits]);
-const random = (k: number) => Uint8Array.from({ length: k }, () => rng.nextUint32() >>> 31);
-const threshold = Math.floor(qber * 4294967296);
 let lost = 0;
 let iterations = 0;
-for (let f = 0; f < frames; f++) {
-  const layout = frameLayout(plan.n, plan.punctured, plan.shortened, f);
-  const aliceKey = random(plan.keyBits);
-  const syndrome = ldpcSyndrome(code, aliceFrame(layout, aliceKey, random(plan.punctured)));
-  const bobKey = aliceKey.map((b) => b ^ (rng.nextUint32() < threshold ? 1 : 0));
-  const llr = bobChannelLlr(layout, bobKey, decoderLlrMagnitude(qber));
-  const r = g ? layeredDecode(code, syndrome, llr, 100, boxplus) : referenceLdpcDecode(code, syndrome, llr, 100);
-  const key = frameKeyBits(layout, r.bits);
-  if (!r.converged || key.some((b, i) => b !== aliceKey[i])) lost++;
+for (const frame of ldpcBenchFrames(code, plan, qber, keyBits, frames)) {
+  const r = g ? layeredDecode(code, frame.syndrome, frame.llr, 100, boxplus) : referenceLdpcDecode(code, frame.syndrome, frame.llr, 100);
+  if (!r.converged || !sameKey(frame, r.bits)) lost++;
   iterations += r.iterations;
 }
 console.log(`QBER ${qber}, f ${plan.expectedEfficiency.toFixed(3)} (mother rate ${plan.rate}), ${frames} frames of ${plan.keyBits} key bits, correction ${name}: `
