@@ -21,10 +21,10 @@
 #endif
 
 #define LDPC_C 1000.0
-#define LDPC_G0 0.6875
-#define LDPC_G1 0.375
-#define LDPC_K0 0.2685546875
-#define LDPC_K1 0.076171875
+#define LDPC_G0 0.6630859375
+#define LDPC_G1 0.328125
+#define LDPC_K0 0.2666015625
+#define LDPC_K1 0.0634765625
 
 static void fail(lv_ldpc_fault* fault, lv_ldpc_status status, uint64_t index, uint64_t value)
 {

@@ -4,25 +4,15 @@
  * on the frames of bench/ldpc.ts (same plan, code, layout and seeded channel). Offline only:
  * the exact correction uses Math.log1p/Math.exp, which no two runtimes need agree on.
  * `npx tsx tools/ldpc-design/correction.ts <qber> <efficiency> <frames> <g> [keyBits=100000]`
- * with g one of
- *   spec   decode.ts itself (referenceLdpcDecode): max(0, 11/16 − 3x/8, 275/1024 − 78x/1024),
- *          two lines, the second the tangent at 2.5 (ln(1 + e^−x) is convex, so the max of lines
- *          under it is a close lower bound);
- *   line1  max(0, 11/16 − x/4): the one line decode.ts had before;
- *   exact  ln(1 + e^−x);
- *   tan3   max(0, 710/1024 − x/2, 596/1024 − 276x/1024, 275/1024 − 78x/1024): tangents at 0, 1, 2.5;
+ * with g `spec` (decode.ts itself, referenceLdpcDecode) or one of _corrections.ts (exact, line1,
+ * under2, tan3);
  * prints frames lost and the mean iterations (100 at most).
  */
 import { ldpcBenchFrames, sameKey } from '../../bench/_ldpc-frames.ts';
 import { planReconciliation } from '../../src/qkd/ldpc/adapt.ts';
 import { ldpcCode } from '../../src/qkd/ldpc/code.ts';
 import { layeredDecode, referenceLdpcDecode } from '../../src/qkd/ldpc/decode.ts';
-
-const CORRECTIONS: Record<string, (x: number) => number> = {
-  line1: (x) => Math.max(0, 0.6875 - 0.25 * x),
-  exact: (x) => Math.log1p(Math.exp(-x)),
-  tan3: (x) => Math.max(0, 0.693359375 - 0.5 * x, 0.58203125 - 0.26953125 * x, 0.2685546875 - 0.076171875 * x),
-};
+import { CORRECTIONS } from './_corrections.ts';
 
 const [qber, efficiency, frames] = process.argv.slice(2, 5).map(Number) as [number, number, number];
 const name = process.argv[5] ?? 'spec';

@@ -3,18 +3,31 @@
  * sum-product, flooding schedule: a check of the threshold model in threshold.py that assumes
  * nothing about message densities. Offline only (Node; uses Math.log/tanh, which is fine here).
  * `npx tsx tools/ldpc-design/popde.ts <rate> <f,f,…> [samples=100000] [iterations=400]
- *   [--profile 2:0.05,3:0.6,…]` prints, per efficiency f (p from h(p) = (1 − rate)/f), whether
- * the bit error rate of the population falls below 10^-4 and in how many iterations. The profile
- * is profileFor(rate) unless --profile gives one (degree:node fraction pairs), so a candidate
- * can be checked before it goes into profiles.ts.
+ *   [--profile 2:0.05,3:0.6,…] [--check tanh|spec|<correction>]` prints, per efficiency f (p from
+ * h(p) = (1 − rate)/f), whether the bit error rate of the population falls below 10^-4 and in how
+ * many iterations. The profile is profileFor(rate) unless --profile gives one (degree:node
+ * fraction pairs), so a candidate can be checked before it goes into profiles.ts. The check rule
+ * is exact sum-product (tanh) unless --check names decode.ts's box-plus (`spec`) or a correction
+ * of _corrections.ts folded the same way (|a| ⊞ |b| = min + g(A + B) − g(|A − B|), inputs
+ * clamped at 1000 as decode.ts does): what a correction costs in threshold, apart from any code.
  */
 import { LdpcRandom } from '../../src/qkd/ldpc/_prng.ts';
 import { binaryEntropy } from '../../src/qkd/ldpc/efficiency.ts';
+import { boxplus as specBoxplus } from '../../src/qkd/ldpc/decode.ts';
 import { profileFor } from '../../src/qkd/ldpc/profiles.ts';
+import { CORRECTIONS } from './_corrections.ts';
 
 const args = process.argv.slice(2);
 const profileAt = args.indexOf('--profile');
 const given = profileAt >= 0 ? args.splice(profileAt, 2)[1] : undefined;
+const checkAt = args.indexOf('--check');
+const check = checkAt >= 0 ? args.splice(checkAt, 2)[1]! : 'tanh';
+const correction = CORRECTIONS[check];
+if (check !== 'tanh' && check !== 'spec' && !correction)
+  throw new RangeError(`--check expected tanh, spec or one of ${Object.keys(CORRECTIONS).join(', ')}; got ${check}`);
+const boxplus = correction
+  ? (A: number, B: number) => { const t = A - B; return (A < B ? A : B) + correction(A + B) - correction(t < 0 ? -t : t); }
+  : specBoxplus;
 const [rateArg, fArg, nArg, itArg] = args;
 const rate = Number(rateArg);
 const N = Number(nArg ?? 100_000);
@@ -68,6 +81,18 @@ function run(p: number): number | undefined {
     const nextC = new Float64Array(N);
     for (let k = 0; k < N; k++) {
       const d = u() < rhoHigh ? dLow + 1 : dLow;
+      if (check !== 'tanh') {
+        let negative = false;
+        let acc = -1;
+        for (let e = 1; e < d; e++) {
+          const x = V[(u() * N) | 0]!;
+          if (x < 0) negative = !negative;
+          const a = x < 0 ? (-x > 1000 ? 1000 : -x) : x > 1000 ? 1000 : x;
+          acc = acc < 0 ? a : boxplus(acc, a);
+        }
+        nextC[k] = negative ? -acc : acc;
+        continue;
+      }
       let prod = 1;
       for (let e = 1; e < d; e++) prod *= Math.tanh(V[(u() * N) | 0]! / 2);
       if (prod > 1 - 1e-15) prod = 1 - 1e-15;
@@ -79,7 +104,7 @@ function run(p: number): number | undefined {
   return undefined;
 }
 
-console.log(`profile ${pairs ? 'given' : profile.rate} at rate ${rate}: degrees ${degrees} nodes ${nodes}, mean check degree ${dbar.toFixed(2)}, ${N} samples, ${T} iterations`);
+console.log(`profile ${pairs ? 'given' : profile.rate} at rate ${rate}: degrees ${degrees} nodes ${nodes}, mean check degree ${dbar.toFixed(2)}, ${N} samples, ${T} iterations, check rule ${check}`);
 for (const f of fArg!.split(',').map(Number)) {
   const p = crossover((1 - rate) / f);
   const t = run(p);

@@ -28,7 +28,8 @@
  *     n = 20,000 keeps girth 6. At n = 10^5 the codes need ≈ 0.07 more (TARGET_EFFICIENCY);
  *   - rate 0.91 (QBER 1 %) was tried and dropped: DE did not get below ≈ 1.075 with n2 < m
  *     (the cap binds hard: checks of degree 50–75), and a lighter {2, 3, 16, 20, 25} profile
- *     (mean check degree 51) lost every frame at f 1.20, so 0.90 stays for rates ≥ 0.88;
+ *     (mean check degree 51) lost every frame at f 1.20, so 0.90 stays for rates ≥ 0.88 (both
+ *     measured while decode.ts's box-plus lines lay under the curve, which cost most at 1 %);
  *   - rate 0.95, degrees {2, 3, 8}: lighter, as checks of degree ~75 over m = n/20 rows leave
  *     no room for degree-20 columns without 4-cycles at the block lengths we use.
  * Degree-2 nodes stay below m: they form one zigzag chain through the checks (code.ts), so they

@@ -1,0 +1,15 @@
+/**
+ * Box-plus corrections g(x) ≈ ln(1 + e^−x) for the offline LDPC design tools (correction.ts runs
+ * them through the layered decoder, popde.ts through density evolution). `spec` is not here:
+ * each tool takes decode.ts's own. Offline only: `exact` uses Math.log1p/Math.exp.
+ */
+export const CORRECTIONS: Record<string, (x: number) => number> = {
+  /** ln(1 + e^−x) itself. */
+  exact: (x) => Math.log1p(Math.exp(-x)),
+  /** max(0, 11/16 − x/4): decode.ts's first correction. */
+  line1: (x) => Math.max(0, 0.6875 - 0.25 * x),
+  /** max(0, 11/16 − 3x/8, 275/1024 − 78x/1024): decode.ts's second, the latter line the tangent at 2.5; 0 from 3.53 on. */
+  under2: (x) => Math.max(0, 0.6875 - 0.375 * x, 0.2685546875 - 0.076171875 * x),
+  /** max(0, 710/1024 − x/2, 596/1024 − 276x/1024, 275/1024 − 78x/1024): tangents at 0, 1, 2.5. */
+  tan3: (x) => Math.max(0, 0.693359375 - 0.5 * x, 0.58203125 - 0.26953125 * x, 0.2685546875 - 0.076171875 * x),
+};
