@@ -13,21 +13,16 @@
  */
 import { LdpcRandom } from '../../src/qkd/ldpc/_prng.ts';
 import { binaryEntropy } from '../../src/qkd/ldpc/efficiency.ts';
-import { boxplus as specBoxplus } from '../../src/qkd/ldpc/decode.ts';
 import { profileFor } from '../../src/qkd/ldpc/profiles.ts';
-import { CORRECTIONS } from './_corrections.ts';
+import { BOXPLUS_NAMES, boxplusFor } from './_corrections.ts';
 
 const args = process.argv.slice(2);
 const profileAt = args.indexOf('--profile');
 const given = profileAt >= 0 ? args.splice(profileAt, 2)[1] : undefined;
 const checkAt = args.indexOf('--check');
 const check = checkAt >= 0 ? args.splice(checkAt, 2)[1]! : 'tanh';
-const correction = CORRECTIONS[check];
-if (check !== 'tanh' && check !== 'spec' && !correction)
-  throw new RangeError(`--check expected tanh, spec or one of ${Object.keys(CORRECTIONS).join(', ')}; got ${check}`);
-const boxplus = correction
-  ? (A: number, B: number) => { const t = A - B; return (A < B ? A : B) + correction(A + B) - correction(t < 0 ? -t : t); }
-  : specBoxplus;
+const boxplus = check === 'tanh' ? undefined : boxplusFor(check);
+if (check !== 'tanh' && !boxplus) throw new RangeError(`--check expected tanh or one of ${BOXPLUS_NAMES.join(', ')}; got ${check}`);
 const [rateArg, fArg, nArg, itArg] = args;
 const rate = Number(rateArg);
 const N = Number(nArg ?? 100_000);
@@ -81,7 +76,7 @@ function run(p: number): number | undefined {
     const nextC = new Float64Array(N);
     for (let k = 0; k < N; k++) {
       const d = u() < rhoHigh ? dLow + 1 : dLow;
-      if (check !== 'tanh') {
+      if (boxplus) {
         let negative = false;
         let acc = -1;
         for (let e = 1; e < d; e++) {

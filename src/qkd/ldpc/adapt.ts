@@ -46,8 +46,8 @@ export const MOTHER_CODE_SEED = 1;
  *        f 1.15 → 0/300 (5.25 % then 0/300 at 1.144). The points at 1.5 %, 2.5 %, 4 % and
  *        4.7 % keep the older, higher f where the older profiles serve (rates 0.70–0.75,
  *        0.85–0.88); above 5 % the codes of rate ≤ 0.66 keep the older profiles, so the table
- *        climbs back to the older line at once. Beyond 5.5 % nothing is validated (failed frames are discarded and
- *        counted, never used).
+ *        climbs back to the older line at once. Beyond 5.5 % nothing is validated (failed
+ *        frames are discarded and counted, never used).
  * f ≤ 1.10 at n = 10^5 is not reached: the codes need ≈ 0.06–0.12 over their DE thresholds
  * (profiles.ts), and the decoder is not what is missing (tools/ldpc-design/correction.ts: the
  * exact ln(1 + e^−x) loses as many frames, and 400 iterations instead of 100 save none).
@@ -59,7 +59,8 @@ export const MOTHER_CODE_SEED = 1;
  * plan punctures the 0.90 code by 0.9 % and loses 6/300). In between, 10^6 key bits at f 1.10
  * (f 1.115, 1.11, 1.105 at 1.25, 1.5, 1.75 %; 100 frames each) hold only near the
  * density-evolved profiles: 2.5, 4, 4.5 % → 0/100; 1.25 % → 32/100, 1.5 % → 2/100, 1.75 % →
- * 5/100, 3.5 % → 1/100; so longer frames have no table of their own yet. This table is for the engine's frames of 10^5 (reconcile-ldpc.ts FRAME_KEY_BITS).
+ * 5/100, 3.5 % → 1/100; so longer frames have no table of their own yet. This table is for the
+ * engine's frames of 10^5 (reconcile-ldpc.ts FRAME_KEY_BITS).
  */
 export const TARGET_EFFICIENCY: ReadonlyArray<readonly [qber: number, f: number]> = [
   [0.01, 1.22], [0.015, 1.215], [0.02, 1.16], [0.025, 1.175], [0.03, 1.14], [0.04, 1.15], [0.047, 1.143],
