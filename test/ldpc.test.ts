@@ -82,7 +82,7 @@ test('degrees follow the profile; check degrees are concentrated', () => {
     const n = 4000;
     const code = buildLdpcCode(n, rate, 1);
     assert.is(code.m, n - Math.round(rate * n));
-    const profile = profileFor(rate);
+    const profile = profileFor(rate, n);
     const count = new Map<number, number>();
     for (let v = 0; v < n; v++) {
       const d = code.varPtr[v + 1]! - code.varPtr[v]!;
@@ -114,6 +114,24 @@ test('no 4-cycles: girth ≥ 6 whenever the construction reports none forced', (
 test('n = 100,000 builds without 4-cycles', () => {
   const code = buildLdpcCode(100_000, 0.8, 11);
   assert.is(code.fourCycleEdges, 0);
+});
+
+test('rate 0.91 takes its own profile from n = 800,000 on (girth 6 there), the 0.90 one below', () => {
+  assert.is(profileFor(0.91, 799_999).rate, 0.9);
+  assert.is(profileFor(0.91, 800_000).rate, 0.91);
+  assert.is(profileFor(0.9, 1_010_102).rate, 0.9);
+  const n = 808_081;
+  const code = buildLdpcCode(n, 0.91, 1);
+  assert.is(code.fourCycleEdges, 0);
+  const profile = profileFor(0.91, n);
+  const count = new Map<number, number>();
+  for (let v = 0; v < n; v++) {
+    const d = code.varPtr[v + 1]! - code.varPtr[v]!;
+    count.set(d, (count.get(d) ?? 0) + 1);
+  }
+  assert.is(count.get(2), Math.min(Math.floor(profile.fractions[0]! * n), code.m - 1), 'degree 2');
+  for (let i = 2; i < profile.degrees.length; i++)
+    assert.is(count.get(profile.degrees[i]!) ?? 0, Math.floor(profile.fractions[i]! * n), `degree ${profile.degrees[i]}`);
 });
 
 test('syndrome: H·0 = 0, linear over GF(2), m bits packed with zero padding', () => {

@@ -5,15 +5,15 @@
  * `npx tsx tools/ldpc-design/popde.ts <rate> <f,f,…> [samples=100000] [iterations=400]
  *   [--profile 2:0.05,3:0.6,…] [--check tanh|spec|<correction>]` prints, per efficiency f (p from
  * h(p) = (1 − rate)/f), whether the bit error rate of the population falls below 10^-4 and in how
- * many iterations. The profile is profileFor(rate) unless --profile gives one (degree:node
+ * many iterations. The profile is profileFor(rate, 10^6) unless --profile gives one (degree:node
  * fraction pairs), so a candidate can be checked before it goes into profiles.ts. The check rule
  * is exact sum-product (tanh) unless --check names decode.ts's box-plus (`spec`) or a correction
  * of _corrections.ts folded the same way (|a| ⊞ |b| = min + g(A + B) − g(|A − B|), inputs
  * clamped at 1000 as decode.ts does): what a correction costs in threshold, apart from any code.
  */
 import { LdpcRandom } from '../../src/qkd/ldpc/_prng.ts';
-import { binaryEntropy } from '../../src/qkd/ldpc/efficiency.ts';
 import { profileFor } from '../../src/qkd/ldpc/profiles.ts';
+import { crossoverFor } from './_bsc.ts';
 import { BOXPLUS_NAMES, boxplusFor } from './_corrections.ts';
 
 const args = process.argv.slice(2);
@@ -30,7 +30,7 @@ const T = Number(itArg ?? 400);
 const pairs = given?.split(',').map((s) => s.split(':').map(Number) as [number, number]);
 const profile = pairs
   ? { rate, degrees: pairs.map(([d]) => d), fractions: pairs.map(([, x]) => x) }
-  : profileFor(rate);
+  : profileFor(rate, 1e6);
 const degrees = profile.degrees;
 const nodes = profile.fractions;
 const edgeSum = degrees.reduce((a, d, i) => a + d * nodes[i]!, 0);
@@ -38,17 +38,6 @@ const lambda = degrees.map((d, i) => (d * nodes[i]!) / edgeSum);
 const dbar = edgeSum / (1 - rate);
 const dLow = Math.floor(dbar);
 const rhoHigh = ((dbar - dLow) * (dLow + 1)) / dbar; // edge fraction on checks of degree dLow + 1
-
-function crossover(h: number): number {
-  let lo = 1e-6;
-  let hi = 0.5;
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2;
-    if (binaryEntropy(mid) < h) lo = mid;
-    else hi = mid;
-  }
-  return lo;
-}
 
 function run(p: number): number | undefined {
   const rng = new LdpcRandom([N, Math.round(p * 1e9)]);
@@ -101,7 +90,7 @@ function run(p: number): number | undefined {
 
 console.log(`profile ${pairs ? 'given' : profile.rate} at rate ${rate}: degrees ${degrees} nodes ${nodes}, mean check degree ${dbar.toFixed(2)}, ${N} samples, ${T} iterations, check rule ${check}`);
 for (const f of fArg!.split(',').map(Number)) {
-  const p = crossover((1 - rate) / f);
+  const p = crossoverFor((1 - rate) / f);
   const t = run(p);
   console.log(`f ${f.toFixed(3)}  p ${p.toFixed(5)}  ${t === undefined ? 'stuck' : `BER < 1e-4 after ${t} iterations`}`);
 }

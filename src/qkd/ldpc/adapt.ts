@@ -52,15 +52,15 @@ export const MOTHER_CODE_SEED = 1;
  * (profiles.ts), and the decoder is not what is missing (tools/ldpc-design/correction.ts: the
  * exact ln(1 + e^−x) loses as many frames, and 400 iterations instead of 100 save none).
  * Longer frames reach it (`--efficiency 1.10 --key-bits N`, 300 frames; a code of 10^6 builds in
- * 2–3 s, one of 4·10^6 in 30): 10^6 key bits at 2 % → 1/300 with bench --seed 1 and 0/300 with
- * --seed 2 (33.8, 33.7: 1 in 600, FER ≤ 0.8 % at 95 %), 3 % → 0/300 (29.5), 5 % → 0/300 (26.2);
- * not at 1 % (rate 0.91 with the 0.90 profile, 10^6: 6/40 lost, 13/40 with the lines under the
- * curve; 4·10^6 key bits: 23/300, 46.7), where 10^6 needs f 1.12 (0/300, 27.3; at f 1.14 the
- * plan punctures the 0.90 code by 0.9 % and loses 6/300). In between, 10^6 key bits at f 1.10
- * (f 1.115, 1.11, 1.105 at 1.25, 1.5, 1.75 %; 100 frames each) hold only near the
- * density-evolved profiles: 2.5, 4, 4.5 % → 0/100; 1.25 % → 32/100, 1.5 % → 2/100, 1.75 % →
- * 5/100, 3.5 % → 1/100; so longer frames have no table of their own yet. This table is for the
- * engine's frames of 10^5 (reconcile-ldpc.ts FRAME_KEY_BITS).
+ * 3–8 s, one of 4·10^6 in 30): 10^6 key bits at 1 % → 0/300 with bench --seed 1 and 1/300 with
+ * --seed 2 (27.5, 27.0: 1 in 600, FER ≤ 0.8 % at 95 %; the rate-0.91 profile for n ≥ 800,000 of
+ * profiles.ts: with the 0.90 profile 6/40 were lost, and with 4·10^6 key bits 23/300),
+ * 2 % → 1/300 with --seed 1 and 0/300 with --seed 2 (33.8, 33.7: again FER ≤ 0.8 % at 95 %),
+ * 3 % → 0/300 (29.5), 5 % → 0/300 (26.2). In between, 10^6 key bits
+ * at f 1.10 (f 1.115, 1.11, 1.105 at 1.25, 1.5, 1.75 %; 100 frames each, before the rate-0.91
+ * profile) hold only near the density-evolved profiles: 2.5, 4, 4.5 % → 0/100; 1.25 % → 32/100,
+ * 1.5 % → 2/100, 1.75 % → 5/100, 3.5 % → 1/100; so longer frames have no table of their own yet,
+ * and this table is for the engine's frames of 10^5 (reconcile-ldpc.ts FRAME_KEY_BITS).
  */
 export const TARGET_EFFICIENCY: ReadonlyArray<readonly [qber: number, f: number]> = [
   [0.01, 1.22], [0.015, 1.215], [0.02, 1.16], [0.025, 1.175], [0.03, 1.14], [0.04, 1.15], [0.047, 1.143],

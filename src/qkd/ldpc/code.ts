@@ -2,7 +2,7 @@
  * The LDPC code family: a deterministic parity-check matrix H (m × n) for each (n, rate, seed),
  * the same on every runtime. Construction (a fast, girth-conditioned variant of progressive edge
  * growth, Hu, Eleftheriou, Arnold, IEEE Trans. IT 51(1), 2005):
- *   1. m = n − round(rate·n). Variable degrees from profileFor(rate) (profiles.ts): node counts
+ *   1. m = n − round(rate·n). Variable degrees from profileFor(rate, n) (profiles.ts): node counts
  *      floor(fraction·n) per degree, degree-2 capped at m − 1, degree 3 takes the remainder;
  *      variables are numbered by ascending degree. E edges in all; every check gets the target
  *      degree floor(E/m), the first E mod m checks one more.
@@ -53,7 +53,7 @@ export function buildLdpcCode(n: number, rate: number, seed: number): LdpcCode {
   checkNumber('rate', rate, LDPC_MIN_RATE, LDPC_MAX_RATE);
   checkInteger('seed', seed, 0, 0xffffffff);
   const m = n - Math.round(rate * n);
-  const profile = profileFor(rate);
+  const profile = profileFor(rate, n);
   const rng = new LdpcRandom([seed, n, m, 0x4c445043]);
 
   // 1. Degrees.

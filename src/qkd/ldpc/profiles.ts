@@ -26,10 +26,21 @@
  *     0.68 stuck at 1.03, BER < 10^-4 in 116 iterations at 1.05; 0.78 stuck at 1.04, 91 at 1.06;
  *     0.84 stuck at 1.05, 81 at 1.07. 0.80 is 0.78 with degree 40 folded into 30, so that
  *     n = 20,000 keeps girth 6. At n = 10^5 the codes need ≈ 0.07 more (TARGET_EFFICIENCY);
- *   - rate 0.91 (QBER 1 %) was tried and dropped: DE did not get below ≈ 1.075 with n2 < m
- *     (the cap binds hard: checks of degree 50–75), and a lighter {2, 3, 16, 20, 25} profile
- *     (mean check degree 51) lost every frame at f 1.20, so 0.90 stays for rates ≥ 0.88 (both
- *     measured while decode.ts's box-plus lines lay under the curve, which cost most at 1 %);
+ *   - rate 0.91 (QBER 1 %), degrees {2, 3, 5, 6, 8, 10, 12, 16, 20, 30, 50, 60}, for codes of
+ *     n ≥ 800,000 only: from tools/ldpc-design/discde.ts (discretised density evolution with
+ *     decode.ts's own box-plus, deterministic), a hill-climb moving node fraction 0.01 between
+ *     degrees, starting from the 0.90 profile and lowering f by 0.005 each time the profile
+ *     converged in < 250 iterations, n2 < m held. The 0.90 profile run at rate 0.91 is stuck at
+ *     f 1.075 and needs 79 iterations to 10^-6 at f 1.10; this one converges at 1.045 (238) and
+ *     needs 55 at 1.10 (popde.ts, --check spec: stuck at 1.04, 187 iterations to 10^-4 at
+ *     1.05, 89 at 1.06). Columns of degree 30–60 do it, and they cost girth 6 in short
+ *     codes (seed 1: 581 forced 4-cycle edges at n = 404,041, 1 at 707,071, none at 808,081 and
+ *     1,010,102), so shorter codes of rate 0.91 keep the 0.90 profile. Measured with
+ *     bench/ldpc.ts at QBER 1 %, f 1.10, 10^6 key bits: 1 frame lost in 600 (adapt.ts), where
+ *     the 0.90 profile loses 6/40. Not kept: degree-2 nodes past m (n2 up to 2m, their checks far
+ *     apart on the degree-2 graph; the climb moved them back below m), and a climb holding f at
+ *     1.10 (fewest iterations there, 58, but stuck up to 1.065: 3/40 lost). Rates 0.92 and 0.93
+ *     take this profile too at such lengths (nearest rate), n2 capped at m − 1 there;
  *   - rate 0.95, degrees {2, 3, 8}: lighter, as checks of degree ~75 over m = n/20 rows leave
  *     no room for degree-20 columns without 4-cycles at the block lengths we use.
  * Degree-2 nodes stay below m: they form one zigzag chain through the checks (code.ts), so they
@@ -42,6 +53,8 @@ export interface DegreeProfile {
   readonly degrees: readonly number[];
   /** Fraction of variable nodes of each degree; they sum to 1 (the last degree takes the rounding). */
   readonly fractions: readonly number[];
+  /** The shortest code (n) the profile serves: shorter ones cannot keep girth 6 with its heavy columns. */
+  readonly minN?: number;
 }
 
 export const DEGREE_PROFILES: readonly DegreeProfile[] = [
@@ -59,12 +72,14 @@ export const DEGREE_PROFILES: readonly DegreeProfile[] = [
   { rate: 0.84, degrees: [2, 3, 7, 8, 9, 10, 20, 30, 40], fractions: [0.1568, 0.5148, 0.0687, 0.0702, 0.0561, 0.0289, 0.0850, 0.0037, 0.0157] },
   { rate: 0.85, degrees: [2, 3, 8, 20], fractions: [0.1200, 0.5500, 0.2000, 0.1300] },
   { rate: 0.90, degrees: [2, 3, 8, 20], fractions: [0.0917, 0.5557, 0.2000, 0.1526] },
+  { rate: 0.91, degrees: [2, 3, 5, 6, 8, 10, 12, 16, 20, 30, 50, 60], fractions: [0.0900, 0.5174, 0.0100, 0.0200, 0.1900, 0.0300, 0.0100, 0.0200, 0.0526, 0.0100, 0.0100, 0.0400], minN: 800_000 },
   { rate: 0.95, degrees: [2, 3, 8], fractions: [0.0450, 0.8000, 0.1550] },
 ];
 
-/** The profile designed for the rate nearest `rate` (the lower one on a tie). */
-export function profileFor(rate: number): DegreeProfile {
+/** For a code of length n: the profile designed for the rate nearest `rate` (the lower one on a tie) among those that serve n. */
+export function profileFor(rate: number, n: number): DegreeProfile {
   let best = DEGREE_PROFILES[0]!;
-  for (const p of DEGREE_PROFILES) if (Math.abs(p.rate - rate) < Math.abs(best.rate - rate)) best = p;
+  for (const p of DEGREE_PROFILES)
+    if ((p.minN ?? 0) <= n && Math.abs(p.rate - rate) < Math.abs(best.rate - rate)) best = p;
   return best;
 }
