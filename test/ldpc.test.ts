@@ -77,21 +77,27 @@ test('rows and columns describe the same matrix, sorted, without repeated edges'
   assert.equal(fromCols.sort(), fromRows.sort());
 });
 
+/** Column degrees as profileFor(code.rate, code.n) asks: degree 2 capped at m − 1, degree 3 takes the rest. */
+function assertDegreesFollowProfile(code: LdpcCode): void {
+  const { n, rate } = code;
+  const profile = profileFor(rate, n);
+  const count = new Map<number, number>();
+  for (let v = 0; v < n; v++) {
+    const d = code.varPtr[v + 1]! - code.varPtr[v]!;
+    count.set(d, (count.get(d) ?? 0) + 1);
+  }
+  const n2 = Math.min(Math.floor(profile.fractions[0]! * n), code.m - 1);
+  assert.is(count.get(2) ?? 0, n2, `rate ${rate}: degree-2 count`);
+  for (let i = 2; i < profile.degrees.length; i++)
+    assert.is(count.get(profile.degrees[i]!) ?? 0, Math.floor(profile.fractions[i]! * n), `rate ${rate}: degree ${profile.degrees[i]}`);
+}
+
 test('degrees follow the profile; check degrees are concentrated', () => {
   for (const rate of [0.5, 0.7, 0.95]) {
     const n = 4000;
     const code = buildLdpcCode(n, rate, 1);
     assert.is(code.m, n - Math.round(rate * n));
-    const profile = profileFor(rate, n);
-    const count = new Map<number, number>();
-    for (let v = 0; v < n; v++) {
-      const d = code.varPtr[v + 1]! - code.varPtr[v]!;
-      count.set(d, (count.get(d) ?? 0) + 1);
-    }
-    const n2 = Math.min(Math.floor(profile.fractions[0]! * n), code.m - 1);
-    assert.is(count.get(2) ?? 0, n2, `rate ${rate}: degree-2 count`);
-    for (let i = 2; i < profile.degrees.length; i++)
-      assert.is(count.get(profile.degrees[i]!) ?? 0, Math.floor(profile.fractions[i]! * n), `rate ${rate}: degree ${profile.degrees[i]}`);
+    assertDegreesFollowProfile(code);
     const checkDegrees = new Set<number>();
     for (let c = 0; c < code.m; c++) checkDegrees.add(code.checkPtr[c + 1]! - code.checkPtr[c]!);
     const base = Math.floor(code.checkVars.length / code.m);
@@ -120,18 +126,9 @@ test('rate 0.91 takes its own profile from n = 800,000 on (girth 6 there), the 0
   assert.is(profileFor(0.91, 799_999).rate, 0.9);
   assert.is(profileFor(0.91, 800_000).rate, 0.91);
   assert.is(profileFor(0.9, 1_010_102).rate, 0.9);
-  const n = 808_081;
-  const code = buildLdpcCode(n, 0.91, 1);
+  const code = buildLdpcCode(808_081, 0.91, 1);
   assert.is(code.fourCycleEdges, 0);
-  const profile = profileFor(0.91, n);
-  const count = new Map<number, number>();
-  for (let v = 0; v < n; v++) {
-    const d = code.varPtr[v + 1]! - code.varPtr[v]!;
-    count.set(d, (count.get(d) ?? 0) + 1);
-  }
-  assert.is(count.get(2), Math.min(Math.floor(profile.fractions[0]! * n), code.m - 1), 'degree 2');
-  for (let i = 2; i < profile.degrees.length; i++)
-    assert.is(count.get(profile.degrees[i]!) ?? 0, Math.floor(profile.fractions[i]! * n), `degree ${profile.degrees[i]}`);
+  assertDegreesFollowProfile(code);
 });
 
 test('syndrome: H·0 = 0, linear over GF(2), m bits packed with zero padding', () => {

@@ -20,9 +20,8 @@
  * f 1.08 (to 1.07), then 2,3,4,5,6,8,10,12,16,20,30,40,50 at 1.07 (to 1.06), then those and 60
  * at 1.06, taken when it converged at 1.045; about an hour on one core, 0.5–3 s an evaluation.
  */
-import { profileFor } from '../../src/qkd/ldpc/profiles.ts';
-import { crossoverFor } from './_bsc.ts';
-import { boxplusFor } from './_corrections.ts';
+import { BOXPLUS_NAMES, boxplusFor } from './_corrections.ts';
+import { crossoverFor, ensembleOf, profileArg } from './_ensemble.ts';
 
 const DELTA = 0.1;
 const K = 250;
@@ -32,21 +31,10 @@ const TARGET = 1e-6;
 
 type Profile = Map<number, number>; // degree → node fraction
 
-function parseProfile(s: string): Profile {
-  const p: Profile = new Map();
-  for (const pair of s.split(',')) {
-    const [d, x] = pair.split(':').map(Number);
-    p.set(d!, x!);
-  }
-  return p;
-}
 const show = (p: Profile) =>
   [...p.entries()].filter(([, x]) => x > 1e-9).sort((a, b) => a[0] - b[0]).map(([d, x]) => `${d}:${x.toFixed(4)}`).join(',');
 
-function boxTable(check: string): Int32Array {
-  const bp = check === 'tanh'
-    ? (a: number, b: number) => 2 * Math.atanh(Math.tanh(a / 2) * Math.tanh(b / 2))
-    : boxplusFor(check)!;
+function boxTable(bp: (A: number, B: number) => number): Int32Array {
   const t = new Int32Array(G * G);
   for (let i = 0; i < G; i++)
     for (let j = 0; j < G; j++) {
@@ -121,11 +109,7 @@ function errorRate(v: Float64Array): number {
 /** Iterations to error < TARGET, or −(final error) when it stalls. */
 function evolve(profile: Profile, rate: number, f: number, table: Int32Array): number {
   const degrees = [...profile.keys()].sort((a, b) => a - b);
-  const edgeSum = degrees.reduce((a, d) => a + d * profile.get(d)!, 0);
-  const lambda = degrees.map((d) => (d * profile.get(d)!) / edgeSum);
-  const dbar = edgeSum / (1 - rate);
-  const dLow = Math.floor(dbar);
-  const rhoHigh = ((dbar - dLow) * (dLow + 1)) / dbar;
+  const { lambda, dLow, rhoHigh } = ensembleOf(degrees, degrees.map((d) => profile.get(d)!), rate);
   const p = crossoverFor((1 - rate) / f);
   const lc = Math.round(Math.log((1 - p) / p) / DELTA);
   let c = new Float64Array(G);
@@ -185,14 +169,17 @@ const givenProfile = option('profile');
 const degreeList = option('degrees');
 const n2Max = option('n2-max');
 const steps = Number(option('steps', '200'));
-const holdAt = args.indexOf('--hold');
-const hold = holdAt >= 0 && args.splice(holdAt, 1).length > 0;
+const hold = args.includes('--hold');
+if (hold) args.splice(args.indexOf('--hold'), 1);
 const [mode, rateArg, fArg] = args;
 const rate = Number(rateArg);
-const table = boxTable(check);
-const start: Profile = givenProfile
-  ? parseProfile(givenProfile)
-  : new Map(profileFor(rate, 1e6).degrees.map((d, i) => [d, profileFor(rate, 1e6).fractions[i]!]));
+const boxplus = check === 'tanh'
+  ? (a: number, b: number) => 2 * Math.atanh(Math.tanh(a / 2) * Math.tanh(b / 2))
+  : boxplusFor(check);
+if (!boxplus) throw new RangeError(`--check expected tanh or one of ${BOXPLUS_NAMES.join(', ')}; got ${check}`);
+const table = boxTable(boxplus);
+const given = profileArg(givenProfile, rate);
+const start: Profile = new Map(given.degrees.map((d, i) => [d, given.fractions[i]!]));
 
 if (mode === 'eval') {
   console.log(`profile ${show(start)} at rate ${rate}, check ${check}`);

@@ -12,9 +12,8 @@
  * clamped at 1000 as decode.ts does): what a correction costs in threshold, apart from any code.
  */
 import { LdpcRandom } from '../../src/qkd/ldpc/_prng.ts';
-import { profileFor } from '../../src/qkd/ldpc/profiles.ts';
-import { crossoverFor } from './_bsc.ts';
 import { BOXPLUS_NAMES, boxplusFor } from './_corrections.ts';
+import { crossoverFor, ensembleOf, profileArg } from './_ensemble.ts';
 
 const args = process.argv.slice(2);
 const profileAt = args.indexOf('--profile');
@@ -27,17 +26,8 @@ const [rateArg, fArg, nArg, itArg] = args;
 const rate = Number(rateArg);
 const N = Number(nArg ?? 100_000);
 const T = Number(itArg ?? 400);
-const pairs = given?.split(',').map((s) => s.split(':').map(Number) as [number, number]);
-const profile = pairs
-  ? { rate, degrees: pairs.map(([d]) => d), fractions: pairs.map(([, x]) => x) }
-  : profileFor(rate, 1e6);
-const degrees = profile.degrees;
-const nodes = profile.fractions;
-const edgeSum = degrees.reduce((a, d, i) => a + d * nodes[i]!, 0);
-const lambda = degrees.map((d, i) => (d * nodes[i]!) / edgeSum);
-const dbar = edgeSum / (1 - rate);
-const dLow = Math.floor(dbar);
-const rhoHigh = ((dbar - dLow) * (dLow + 1)) / dbar; // edge fraction on checks of degree dLow + 1
+const { designRate, degrees, fractions: nodes } = profileArg(given, rate);
+const { lambda, dbar, dLow, rhoHigh } = ensembleOf(degrees, nodes, rate);
 
 function run(p: number): number | undefined {
   const rng = new LdpcRandom([N, Math.round(p * 1e9)]);
@@ -88,7 +78,7 @@ function run(p: number): number | undefined {
   return undefined;
 }
 
-console.log(`profile ${pairs ? 'given' : profile.rate} at rate ${rate}: degrees ${degrees} nodes ${nodes}, mean check degree ${dbar.toFixed(2)}, ${N} samples, ${T} iterations, check rule ${check}`);
+console.log(`profile ${given ? 'given' : designRate} at rate ${rate}: degrees ${degrees} nodes ${nodes}, mean check degree ${dbar.toFixed(2)}, ${N} samples, ${T} iterations, check rule ${check}`);
 for (const f of fArg!.split(',').map(Number)) {
   const p = crossoverFor((1 - rate) / f);
   const t = run(p);

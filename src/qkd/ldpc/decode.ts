@@ -62,7 +62,7 @@ function g(x: number): number {
   return y > 0 ? y : 0;
 }
 
-/** |a| ⊞ |b| for magnitudes: the exact order of the spec above (tools/ldpc-design/popde.ts evolves densities with it). */
+/** |a| ⊞ |b| for magnitudes: the exact order of the spec above (the density-evolution tools of tools/ldpc-design use it as `spec`). */
 export function boxplus(A: number, B: number): number {
   const mn = A < B ? A : B;
   const t = A - B;
