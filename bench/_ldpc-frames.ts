@@ -45,3 +45,27 @@ export function sameKey(frame: LdpcBenchFrame, decoded: Uint8Array): boolean {
   for (let i = 0; i < key.length; i++) if (key[i] !== frame.aliceKey[i]) return false;
   return true;
 }
+
+/** The same frames, `size` to a batch, with their syndromes and LLRs back to back as Kernels.ldpcDecode takes them. */
+export function* ldpcBenchBatches(
+  code: LdpcCodeView, plan: ReconciliationPlan, qber: number, keyBits: number, count: number, size: number, seed = 1,
+): Generator<{ frames: LdpcBenchFrame[]; syndromes: Uint8Array; llrs: Float64Array }> {
+  let frames: LdpcBenchFrame[] = [];
+  const flush = () => {
+    const bytes = (code.m + 7) >>> 3;
+    const syndromes = new Uint8Array(frames.length * bytes);
+    const llrs = new Float64Array(frames.length * code.n);
+    frames.forEach((f, k) => {
+      syndromes.set(f.syndrome, k * bytes);
+      llrs.set(f.llr, k * code.n);
+    });
+    const out = { frames, syndromes, llrs };
+    frames = [];
+    return out;
+  };
+  for (const frame of ldpcBenchFrames(code, plan, qber, keyBits, count, seed)) {
+    frames.push(frame);
+    if (frames.length === size) yield flush();
+  }
+  if (frames.length) yield flush();
+}

@@ -2,7 +2,8 @@
  * `npm run bench:ldpc -- [frames] [--qber 0.01,0.02,0.03,0.05] [--key-bits 100000]
  *   [--efficiency 1.1,1.15] [--max-iterations 100] [--seed 1] [--native]`
  * Simulates BSC frames through the whole one-way reconciliation (plan → mother code → layout →
- * Alice's syndrome → Bob's LLRs → reference decoder) and prints, per QBER and efficiency: the
+ * Alice's syndrome → Bob's LLRs → decoder, DECODE_BATCH_FRAMES frames to a call as the engine
+ * hands them) and prints, per QBER and efficiency: the
  * plan (rate, punctured, shortened, leak), f, the frame error rate (failures = not converged or,
  * worse, a wrong word reported converged, counted apart), iterations and throughput in sifted
  * key Mbit/s. Errors come from the seeded LdpcRandom (never Math.random), so runs repeat.
@@ -18,7 +19,8 @@ import { nodeKernels } from '../hal/node/kernels.ts';
 import { planReconciliation } from '../src/qkd/ldpc/adapt.ts';
 import { ldpcCode } from '../src/qkd/ldpc/code.ts';
 import { referenceLdpcDecode } from '../src/qkd/ldpc/decode.ts';
-import { ldpcBenchFrames, sameKey } from './_ldpc-frames.ts';
+import { DECODE_BATCH_FRAMES } from '../src/qkd/reconcile-ldpc.ts';
+import { ldpcBenchBatches, sameKey } from './_ldpc-frames.ts';
 
 const args = process.argv.slice(2);
 function option(name: string, fallback: string): string {
@@ -76,15 +78,18 @@ for (const qber of qbers) {
     let iterations = 0;
     let maxIt = 0;
     let decodeMs = 0;
-    for (const frame of ldpcBenchFrames(code, plan, qber, keyBits, frames, seed)) {
+    for (const batch of ldpcBenchBatches(code, plan, qber, keyBits, frames, DECODE_BATCH_FRAMES, seed)) {
       const t = performance.now();
-      const r = decode(code, frame.syndrome, frame.llr, maxIterations);
+      const decoded = decode(code, batch.syndromes, batch.llrs, maxIterations);
       decodeMs += performance.now() - t;
-      iterations += r.iterations;
-      if (r.iterations > maxIt) maxIt = r.iterations;
-      const same = sameKey(frame, r.bits);
-      if (!r.converged || !same) failures++;
-      if (r.converged && !same) wrong++;
+      batch.frames.forEach((frame, k) => {
+        const r = decoded.frames[k]!;
+        iterations += r.iterations;
+        if (r.iterations > maxIt) maxIt = r.iterations;
+        const same = sameKey(frame, decoded.bits.subarray(k * code.n, (k + 1) * code.n));
+        if (!r.converged || !same) failures++;
+        if (r.converged && !same) wrong++;
+      });
     }
     const msPerFrame = decodeMs / frames;
     console.log([

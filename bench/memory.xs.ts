@@ -31,5 +31,5 @@ kernels.ldpcDecode(code, syndrome, llr, 100);
 const quiet = xsHeap(true);
 const r = kernels.ldpcDecode(code, syndrome, llr, 100);
 const busy = xsHeap(false);
-const decode = { n: code.n, iterations: r.iterations, converged: r.converged, chunks: busy.chunks - quiet.chunks, slots: busy.slots - quiet.slots };
+const decode = { n: code.n, iterations: r.frames[0]!.iterations, converged: r.frames[0]!.converged, chunks: busy.chunks - quiet.chunks, slots: busy.slots - quiet.slots };
 print(`MEM ${JSON.stringify({ which, kernels: outcome.alice!.kernels, id: outcome.alice!.id, keyBits: outcome.alice!.keyBits, before, peak, after, decode })}`);

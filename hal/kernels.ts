@@ -17,13 +17,19 @@ export interface LdpcCodeView {
   readonly checkVars: Uint32Array;
 }
 
-export interface LdpcDecodeResult {
-  /** The decoded word, one bit per byte (0/1), length n. */
-  readonly bits: Uint8Array;
+/** One frame's outcome. */
+export interface LdpcFrameOutcome {
   /** Iterations run (≤ maxIterations). */
   readonly iterations: number;
-  /** True when H·bits equals the target syndrome. A non-converged frame is never used. */
+  /** True when H·word equals the frame's syndrome. A non-converged frame is never used. */
   readonly converged: boolean;
+}
+
+export interface LdpcDecodeResult {
+  /** The decoded words one bit per byte (0/1), frame after frame: frame k is bits[k·n … (k + 1)·n). */
+  readonly bits: Uint8Array;
+  /** Each frame's outcome, in order. */
+  readonly frames: readonly LdpcFrameOutcome[];
 }
 
 export interface Kernels {
@@ -42,11 +48,14 @@ export interface Kernels {
   toeplitzHash(input: Uint8Array, n: number, seed: Uint8Array, outputBits: number): Uint8Array;
 
   /**
-   * LDPC syndrome decoding: the word x (length n) nearest to the channel's belief with H·x =
-   * `syndrome` (m packed bits). `channelLlr[j]` = log(P(x_j = 0) / P(x_j = 1)) as seen by the
-   * decoder, computed by the caller so that every implementation starts from the same numbers;
-   * the decoder itself uses only IEEE-754 additions, comparisons and multiplications, so C and
-   * TypeScript agree to the bit. Punctured positions carry LLR 0, shortened ones ±Infinity.
+   * LDPC syndrome decoding of F ≥ 1 frames of one code, each as if alone: frame k's word x
+   * (length n) nearest to the channel's belief with H·x = its syndrome. `syndromes` holds the
+   * frames' m-bit packed syndromes back to back (⌈m/8⌉ bytes each), `channelLlrs` their n LLRs
+   * back to back (so F = channelLlrs.length / n): log(P(x_j = 0) / P(x_j = 1)) as seen by the
+   * decoder, computed by the caller so that every implementation starts from the same numbers.
+   * The decoder works in 16-bit fixed point (src/qkd/ldpc/decode.ts), integers only, so every
+   * implementation agrees to the bit. Punctured positions carry LLR 0, shortened ones ±Infinity.
+   * Frames of one code decode faster together: the native kernel runs 16 side by side.
    */
-  ldpcDecode(code: LdpcCodeView, syndrome: Uint8Array, channelLlr: Float64Array, maxIterations: number): LdpcDecodeResult;
+  ldpcDecode(code: LdpcCodeView, syndromes: Uint8Array, channelLlrs: Float64Array, maxIterations: number): LdpcDecodeResult;
 }

@@ -13,7 +13,7 @@ import {
   SHORTENED, targetEfficiency,
 } from '../src/qkd/ldpc/adapt.ts';
 import { buildLdpcCode, ldpcCode, ldpcCodeDigest, type LdpcCode } from '../src/qkd/ldpc/code.ts';
-import { referenceLdpcDecode } from '../src/qkd/ldpc/decode.ts';
+import { boxplus, LDPC_LLR_MAX, quantiseLlr, referenceLdpcDecode } from '../src/qkd/ldpc/decode.ts';
 import { binaryEntropy, bscLlrMagnitude, reconciliationEfficiency } from '../src/qkd/ldpc/efficiency.ts';
 import { profileFor } from '../src/qkd/ldpc/profiles.ts';
 import { ldpcSyndrome } from '../src/qkd/ldpc/syndrome.ts';
@@ -28,6 +28,12 @@ const randomBits = (rng: LdpcRandom, n: number) => {
 const bsc = (rng: LdpcRandom, x: Uint8Array, p: number) => {
   const threshold = Math.floor(p * 4294967296);
   return x.map((b) => b ^ (rng.nextUint32() < threshold ? 1 : 0));
+};
+
+/** One frame through the multi-frame reference: its word and outcome. */
+const decodeOne = (code: LdpcCode, syndrome: Uint8Array, llr: Float64Array, maxIterations: number) => {
+  const r = referenceLdpcDecode(code, syndrome, llr, maxIterations);
+  return { bits: r.bits, ...r.frames[0]! };
 };
 
 const llrOf = (y: Uint8Array, magnitude: number) => Float64Array.from(y, (b) => (b ? -magnitude : magnitude));
@@ -147,7 +153,7 @@ test('syndrome: H·0 = 0, linear over GF(2), m bits packed with zero padding', (
 test('decode: a word without errors converges in one iteration', () => {
   const code = ldpcCode(2000, 0.7, 1);
   const x = randomBits(new LdpcRandom([1]), code.n);
-  const r = referenceLdpcDecode(code, ldpcSyndrome(code, x), llrOf(x, bscLlrMagnitude(0.02)), 50);
+  const r = decodeOne(code, ldpcSyndrome(code, x), llrOf(x, bscLlrMagnitude(0.02)), 50);
   assert.equal([r.converged, r.iterations], [true, 1]);
   assert.equal(r.bits, x);
 });
@@ -158,7 +164,7 @@ test('decode: a small code corrects random BSC errors at low QBER', () => {
   for (let frame = 0; frame < 8; frame++) {
     const x = randomBits(rng, code.n);
     const y = bsc(rng, x, 0.04);
-    const r = referenceLdpcDecode(code, ldpcSyndrome(code, x), llrOf(y, bscLlrMagnitude(0.04)), 60);
+    const r = decodeOne(code, ldpcSyndrome(code, x), llrOf(y, bscLlrMagnitude(0.04)), 60);
     assert.ok(r.converged, `frame ${frame}`);
     assert.equal(r.bits, x, `frame ${frame}`);
   }
@@ -169,13 +175,13 @@ test('decode: too many errors → converged = false; converged always means the 
   const rng = new LdpcRandom([3]);
   const x = randomBits(rng, code.n);
   const syndrome = ldpcSyndrome(code, x);
-  const r = referenceLdpcDecode(code, syndrome, llrOf(bsc(rng, x, 0.2), bscLlrMagnitude(0.2)), 20);
+  const r = decodeOne(code, syndrome, llrOf(bsc(rng, x, 0.2), bscLlrMagnitude(0.2)), 20);
   assert.equal([r.converged, r.iterations], [false, 20]);
   fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 10, max: 120 }), (seed, flipsPerMille) => {
     const g = new LdpcRandom([seed]);
     const w = randomBits(g, code.n);
     const s = ldpcSyndrome(code, w);
-    const out = referenceLdpcDecode(code, s, llrOf(bsc(g, w, flipsPerMille / 1000), 2.5), 15);
+    const out = decodeOne(code, s, llrOf(bsc(g, w, flipsPerMille / 1000), 2.5), 15);
     if (out.converged) assert.equal(ldpcSyndrome(code, out.bits), s);
   }), { numRuns: 30 });
 });
@@ -188,7 +194,7 @@ test('decode: punctured (0) and shortened (±∞) positions, no NaN; shortened b
   const llr = llrOf(y, bscLlrMagnitude(0.03));
   for (let j = 0; j < code.n; j += 17) llr[j] = x[j] ? -Infinity : Infinity;
   for (let j = 5; j < code.n; j += 23) llr[j] = 0;
-  const r = referenceLdpcDecode(code, ldpcSyndrome(code, x), llr, 60);
+  const r = decodeOne(code, ldpcSyndrome(code, x), llr, 60);
   assert.ok(r.converged);
   assert.equal(r.bits, x);
 });
@@ -197,20 +203,32 @@ test('decode: arguments are checked and named', () => {
   const code = ldpcCode(500, 0.5, 1);
   const s = new Uint8Array((code.m + 7) >>> 3);
   const llr = new Float64Array(code.n);
-  assert.throws(() => referenceLdpcDecode(code, s.subarray(1), llr, 10), /"syndrome"/);
-  assert.throws(() => referenceLdpcDecode(code, s, llr.subarray(1), 10), /"channelLlr"/);
-  assert.throws(() => referenceLdpcDecode(code, s, Float64Array.from(llr, (_, j) => (j === 3 ? NaN : 0)), 10), /"channelLlr\[3\]"/);
+  const message = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  assert.is(message(() => referenceLdpcDecode(code, s.subarray(1), llr, 10)),
+    `"syndromes" expected Uint8Array of length ${s.length} (1 frames of ${code.m} bits packed), got ${s.length - 1}`);
+  assert.is(message(() => referenceLdpcDecode(code, s, llr.subarray(1), 10)),
+    `"channelLlrs" expected Float64Array of a positive multiple of n = ${code.n} values, got ${code.n - 1}`);
+  assert.throws(() => referenceLdpcDecode(code, s, new Float64Array(0), 10), /"channelLlrs"/);
+  assert.throws(() => referenceLdpcDecode(code, s, new Float64Array(2 * code.n), 10), /"syndromes" expected Uint8Array of length \d+ \(2 frames/);
+  assert.is(message(() => referenceLdpcDecode(code, new Uint8Array(2 * s.length), Float64Array.from({ length: 2 * code.n }, (_, j) => (j === code.n + 3 ? NaN : 0)), 10)),
+    `"channelLlrs[${code.n + 3}]" is NaN`);
   assert.throws(() => referenceLdpcDecode(code, s, llr, 0), /"maxIterations"/);
   assert.throws(() => referenceLdpcDecode(code, s, llr, 1.5), /"maxIterations"/);
   assert.throws(() => referenceLdpcDecode({ ...code, checkPtr: code.checkPtr.subarray(1) }, s, llr, 10), /"code.checkPtr"/);
   const bad = code.checkVars.slice();
   bad[0] = code.n;
   assert.throws(() => referenceLdpcDecode({ ...code, checkVars: bad }, s, llr, 10), /"code.checkVars\[0\]"/);
-  if (code.m & 7) {
-    const padded = s.slice();
-    padded[padded.length - 1] = 1;
-    assert.throws(() => referenceLdpcDecode(code, padded, llr, 10), /padding/);
-  }
+  assert.is(code.m & 7 ? 1 : 0, 1);
+  const padded = new Uint8Array(3 * s.length);
+  padded[3 * s.length - 1] = 1;
+  assert.is(message(() => referenceLdpcDecode(code, padded, new Float64Array(3 * code.n), 10)), '"syndromes" expected zero padding bits (frame 2)');
   assert.throws(() => ldpcSyndrome(code, new Uint8Array(code.n - 1)), /"bits"/);
   assert.throws(() => ldpcSyndrome(code, new Uint8Array(code.n).fill(2, 7, 8)), /"bits\[7\]"/);
   assert.throws(() => buildLdpcCode(10, 0.5, 1), /"n"/);
@@ -219,6 +237,47 @@ test('decode: arguments are checked and named', () => {
   assert.throws(() => planReconciliation(0.6, 1000), /"qber"/);
   assert.throws(() => planReconciliation(0.02, 10), /"keyBits"/);
   assert.throws(() => frameLayout(100, 60, 50, 1), /"shortened"/);
+});
+
+test('fixed point: quantise rounds half away from zero, saturates, takes ±∞; box-plus is the spec\'s', () => {
+  assert.equal([0, 1 / 512, -1 / 512, 3 / 512, 1.25, -1.25, 127.99, 128, -200, Infinity, -Infinity].map(quantiseLlr),
+    [0, 1, -1, 2, 320, -320, 32765, LDPC_LLR_MAX, -LDPC_LLR_MAX, LDPC_LLR_MAX, -LDPC_LLR_MAX]);
+  // ⌊v + 0.5⌋ in doubles, as the C kernel computes it (C's lround would give 0 here)
+  assert.is(quantiseLlr(0.49999999999999994 / 256), 1);
+  assert.is(quantiseLlr(-0), 0);
+  // g(0) = 170, so 0 ⊞ 0 = 0; a strong and a weak message: the weak one, less the correction
+  assert.is(boxplus(0, 0), 0);
+  assert.is(boxplus(LDPC_LLR_MAX, LDPC_LLR_MAX), LDPC_LLR_MAX - 170);
+  assert.is(boxplus(256, 256), 256 + Math.max(170 - ((21 * 512) >> 6), 68 - ((65 * 512) >> 10), 0) - 170);
+  fc.assert(fc.property(fc.integer({ min: 0, max: LDPC_LLR_MAX }), fc.integer({ min: 0, max: LDPC_LLR_MAX }), (a, b) => {
+    const y = boxplus(a, b);
+    assert.is(y, boxplus(b, a));
+    assert.ok(Number.isInteger(y) && y >= 0 && y <= Math.min(a, b) + 170, `${a} ⊞ ${b} = ${y}`);
+  }), { numRuns: 2000 });
+});
+
+test('decode: frames decoded together give each frame\'s outcome alone, in order', () => {
+  const code = ldpcCode(1500, 0.6, 2);
+  const rng = new LdpcRandom([6]);
+  const bytes = (code.m + 7) >>> 3;
+  const frames = 7;
+  const syndromes = new Uint8Array(frames * bytes);
+  const llrs = new Float64Array(frames * code.n);
+  for (let f = 0; f < frames; f++) {
+    const x = randomBits(rng, code.n);
+    syndromes.set(ldpcSyndrome(code, x), f * bytes);
+    llrs.set(llrOf(bsc(rng, x, [0.02, 0.05, 0.2][f % 3]!), bscLlrMagnitude(0.05)), f * code.n);
+  }
+  const all = referenceLdpcDecode(code, syndromes, llrs, 40);
+  assert.is(all.frames.length, frames);
+  assert.is(all.bits.length, frames * code.n);
+  const converged = all.frames.filter((o) => o.converged).length;
+  assert.ok(converged > 0 && converged < frames, `${converged} of ${frames} converged: both outcomes are exercised`);
+  for (let f = 0; f < frames; f++) {
+    const one = decodeOne(code, syndromes.subarray(f * bytes, (f + 1) * bytes), llrs.subarray(f * code.n, (f + 1) * code.n), 40);
+    assert.equal(all.frames[f], { iterations: one.iterations, converged: one.converged }, `frame ${f}`);
+    assert.equal(all.bits.subarray(f * code.n, (f + 1) * code.n), one.bits, `frame ${f}`);
+  }
 });
 
 test('efficiency figures: h, |LLR|, f', () => {
@@ -276,7 +335,7 @@ test('reconciliation round trip with puncturing and shortening: Bob recovers Ali
   const bobKey = bsc(rng, aliceKey, qber);
   const frame = aliceFrame(layout, aliceKey, randomBits(rng, plan.punctured));
   const syndrome = ldpcSyndrome(code, frame);
-  const r = referenceLdpcDecode(code, syndrome, bobChannelLlr(layout, bobKey, bscLlrMagnitude(qber)), 100);
+  const r = decodeOne(code, syndrome, bobChannelLlr(layout, bobKey, bscLlrMagnitude(qber)), 100);
   assert.ok(r.converged);
   assert.equal(frameKeyBits(layout, r.bits), aliceKey);
   assert.equal(frameKeyBits(layout, frame), aliceKey);

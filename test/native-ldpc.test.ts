@@ -28,14 +28,16 @@ import { referenceLdpcDecode } from '../src/qkd/ldpc/decode.ts';
 import { ldpcSyndrome } from '../src/qkd/ldpc/syndrome.ts';
 import type { VectorFile } from './vectors/types.ts';
 import { bundleForXs, ROOT, runOnXs, taggedLines } from './xs/harness.ts';
+import { ldpcOutcomeDigest } from './_ldpc-digest.ts';
 
 const work = join(ROOT, 'build', 'native-test');
 mkdirSync(work, { recursive: true });
 
+/** One decode call: one or more frames of one code, back to back. */
 interface LdpcCase {
   readonly code: LdpcCodeView;
-  readonly syndrome: Uint8Array;
-  readonly channelLlr: Float64Array;
+  readonly syndromes: Uint8Array;
+  readonly channelLlrs: Float64Array;
   readonly maxIterations: number;
 }
 
@@ -53,6 +55,23 @@ class Xorshift32 {
   }
 }
 
+/** draw_syndrome() of test_ldpc.c: m bits. */
+function drawSyndrome(rng: Xorshift32, m: number): Uint8Array {
+  const syndrome = new Uint8Array((m + 7) >>> 3);
+  for (let r = 0; r < m; r++) if (rng.next() & 1) syndrome[r >>> 3]! |= 0x80 >>> (r & 7);
+  return syndrome;
+}
+
+/** draw_llrs() of test_ldpc.c: n LLRs, ±∞, ±0 or k/64. */
+function drawLlrs(rng: Xorshift32, n: number): Float64Array {
+  const channelLlr = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const t = rng.next() % 16;
+    channelLlr[j] = t === 0 ? Infinity : t === 1 ? -Infinity : t === 2 ? 0 : t === 3 ? -0 : ((rng.next() % 2001) - 1000) / 64;
+  }
+  return channelLlr;
+}
+
 /** make_case() of test_ldpc.c, draw for draw. */
 function katCase(rng: Xorshift32): LdpcCase {
   const n = 16 + (rng.next() % 300);
@@ -66,53 +85,68 @@ function katCase(rng: Xorshift32): LdpcCase {
     for (let i = 0; i < d; i++) vars.push(rng.next() % n);
     checkPtr[r + 1] = vars.length;
   }
-  const syndrome = new Uint8Array((m + 7) >>> 3);
-  for (let r = 0; r < m; r++) if (rng.next() & 1) syndrome[r >>> 3]! |= 0x80 >>> (r & 7);
-  const channelLlr = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    const t = rng.next() % 16;
-    channelLlr[j] = t === 0 ? Infinity : t === 1 ? -Infinity : t === 2 ? 0 : t === 3 ? -0 : ((rng.next() % 2001) - 1000) / 64;
-  }
-  return { code: { n, m, checkPtr, checkVars: Uint32Array.from(vars) }, syndrome, channelLlr, maxIterations: 1 + (rng.next() % 20) };
+  const syndromes = drawSyndrome(rng, m);
+  const channelLlrs = drawLlrs(rng, n);
+  return { code: { n, m, checkPtr, checkVars: Uint32Array.from(vars) }, syndromes, channelLlrs, maxIterations: 1 + (rng.next() % 20) };
 }
 
-/** FNV-1a 32 over (iterations, 4 bytes little-endian; converged; bits), as test_ldpc.c folds it. */
-function digest(r: LdpcDecodeResult, h = 2166136261): number {
-  const fold = (b: number) => { h = Math.imul(h ^ b, 16777619) >>> 0; };
-  for (let k = 0; k < 4; k++) fold((r.iterations >>> (8 * k)) & 0xff);
-  fold(r.converged ? 1 : 0);
-  for (let j = 0; j < r.bits.length; j++) fold(r.bits[j]!);
-  return h;
+/** kat_multi_digest() of test_ldpc.c: each call a make_case(), then F = 1 + rnd() % 40, then frames 1 … F − 1 (syndrome, LLRs). */
+function katMultiCase(rng: Xorshift32): LdpcCase {
+  const first = katCase(rng);
+  const frames = 1 + (rng.next() % 40);
+  const { n, m } = first.code;
+  const bytes = (m + 7) >>> 3;
+  const syndromes = new Uint8Array(frames * bytes);
+  const channelLlrs = new Float64Array(frames * n);
+  syndromes.set(first.syndromes);
+  channelLlrs.set(first.channelLlrs);
+  for (let f = 1; f < frames; f++) {
+    syndromes.set(drawSyndrome(rng, m), f * bytes);
+    channelLlrs.set(drawLlrs(rng, n), f * n);
+  }
+  return { ...first, syndromes, channelLlrs };
 }
 
 const KAT_CASES = 400;
 function katDigest(decode: (c: LdpcCase) => LdpcDecodeResult): string {
   const rng = new Xorshift32(0x4c445043);
   let h = 2166136261;
-  for (let k = 0; k < KAT_CASES; k++) h = digest(decode(katCase(rng)), h);
+  for (let k = 0; k < KAT_CASES; k++) h = ldpcOutcomeDigest(decode(katCase(rng)), h);
   return h.toString(16).padStart(8, '0');
 }
 
-const reference = (c: LdpcCase) => referenceLdpcDecode(c.code, c.syndrome, c.channelLlr, c.maxIterations);
+const KAT_MULTI_CALLS = 24;
+function katMultiDigest(decode: (c: LdpcCase) => LdpcDecodeResult): string {
+  const rng = new Xorshift32(0x4c44504d);
+  let h = 2166136261;
+  for (let k = 0; k < KAT_MULTI_CALLS; k++) h = ldpcOutcomeDigest(decode(katMultiCase(rng)), h);
+  return h.toString(16).padStart(8, '0');
+}
+
+const reference = (c: LdpcCase) => referenceLdpcDecode(c.code, c.syndromes, c.channelLlrs, c.maxIterations);
+const nativeDecode = (c: LdpcCase) => native.ldpcDecode(c.code, c.syndromes, c.channelLlrs, c.maxIterations);
 const referenceKat = katDigest(reference);
+const referenceMulti = katMultiDigest(reference);
+const katLine = new RegExp(`digest ${referenceKat} over ${KAT_CASES} random decodes; multi-frame digest ${referenceMulti} over ${KAT_MULTI_CALLS} calls`);
 
 const cUnitTest = (flags: string[]) => runCUnitTest('ldpc', flags);
 
-test('the C known-answer digest is the TypeScript reference\'s', () => {
-  const c = readFileSync(join(ROOT, 'native/kernels/test_ldpc.c'), 'utf8').match(/#define KAT_DIGEST 0x([0-9a-f]{8})u/)?.[1];
-  assert.is(c, referenceKat);
+test('the C known-answer digests (one frame a call, and 1 to 40 frames a call) are the TypeScript reference\'s', () => {
+  const source = readFileSync(join(ROOT, 'native/kernels/test_ldpc.c'), 'utf8');
+  assert.is(source.match(/#define KAT_DIGEST 0x([0-9a-f]{8})u/)?.[1], referenceKat);
+  assert.is(source.match(/#define KAT_MULTI_DIGEST 0x([0-9a-f]{8})u/)?.[1], referenceMulti);
 });
 
-test('C unit test native/kernels/test_ldpc.c passes (AVX2 or SSE2 row groups, as the CPU has them)', () => {
-  assert.match(cUnitTest([]), new RegExp(`digest ${referenceKat} over ${KAT_CASES}`));
+test('C unit test native/kernels/test_ldpc.c passes (16 frames in AVX2 lanes where the CPU has AVX2)', () => {
+  assert.match(cUnitTest([]), katLine);
 });
 
-test('C unit test passes with the SSE2 row groups only (-DLV_LDPC_NO_AVX2: what a CPU without AVX2 runs)', () => {
-  assert.match(cUnitTest(['-DLV_LDPC_NO_AVX2']), new RegExp(`digest ${referenceKat} over ${KAT_CASES}`));
+test('C unit test passes without the AVX2 lanes (-DLV_LDPC_NO_AVX2: what a CPU without AVX2 runs)', () => {
+  assert.match(cUnitTest(['-DLV_LDPC_NO_AVX2']), katLine);
 });
 
-test('C unit test passes in the portable build boards get (-DLV_LDPC_PORTABLE: one row at a time, no intrinsics)', () => {
-  assert.match(cUnitTest(['-DLV_LDPC_PORTABLE']), new RegExp(`digest ${referenceKat} over ${KAT_CASES}`));
+test('C unit test passes in the portable build boards get (-DLV_LDPC_PORTABLE: a frame at a time, no intrinsics)', () => {
+  assert.match(cUnitTest(['-DLV_LDPC_PORTABLE']), katLine);
 });
 
 test('manifest.json compiles the LDPC kernel and its xsmc binding into lvxs', () => {
@@ -128,69 +162,83 @@ test('manifest.json compiles the LDPC kernel and its xsmc binding into lvxs', ()
 // ---- Node-API
 
 const native = nodeKernels();
-const show = (r: LdpcDecodeResult) => ({ bits: bytesToHex(r.bits), iterations: r.iterations, converged: r.converged });
+const show = (r: LdpcDecodeResult) => ({ bits: bytesToHex(r.bits), frames: r.frames });
 
 test('node: the native set runs the native LDPC decoder and says so', () => {
   assert.equal(native.perKernel, { toeplitzHash: 'native', ldpcDecode: 'native' });
   assert.is(native.implementation, 'native');
 });
 
-test('node: N-API = reference on the C unit test\'s 400 random cases (digest)', () => {
-  assert.is(katDigest((c) => native.ldpcDecode(c.code, c.syndrome, c.channelLlr, c.maxIterations)), referenceKat);
+test('node: N-API = reference on the C unit test\'s 400 random cases and its 24 multi-frame calls (digests)', () => {
+  assert.is(katDigest(nativeDecode), referenceKat);
+  assert.is(katMultiDigest(nativeDecode), referenceMulti);
 });
 
-/** LLRs from every corner: ±∞, ±0, around the clamp C = 1000, huge, tiny, subnormal, arbitrary doubles. */
+/**
+ * LLRs from every corner: ±∞, ±0, around saturation (±127.99…, 128) and the rounding of the
+ * fixed point (halves of 1/256 and the doubles beside them), huge, tiny, subnormal, any doubles.
+ */
 const llrValue = fc.oneof(
-  fc.constantFrom(Infinity, -Infinity, 0, -0, 1000, -1000, 1000.0000000000001, -999.9999999999999, 2.75, -2.75, 5e-324, -1e-310, 1e308, -1.7976931348623157e308),
+  fc.constantFrom(Infinity, -Infinity, 0, -0, 127.998046875, -127.998046875, 127.99609375, 128, -128, 1 / 512, -1 / 512, 3 / 512,
+    0.49999999999999994 / 256, -0.49999999999999994 / 256, 2.75, -2.75, 5e-324, -1e-310, 1e308, -1.7976931348623157e308),
   fc.double({ noNaN: true, min: -40, max: 40 }),
   fc.double({ noNaN: true }),
 );
 
-const randomCase = fc.record({ n: fc.integer({ min: 1, max: 160 }), m: fc.integer({ min: 1, max: 80 }), seed: fc.nat() }).chain(({ n, m, seed }) =>
+/** Random codes (rows of degree 0 to 10, repeated columns) with 1 to 40 frames: more than 16 make the native lanes refill. */
+const randomCase = fc.record({
+  n: fc.integer({ min: 1, max: 160 }), m: fc.integer({ min: 1, max: 80 }), frames: fc.oneof(fc.constant(1), fc.integer({ min: 2, max: 40 })),
+}).chain(({ n, m, frames }) =>
   fc.record({
     degrees: fc.array(fc.oneof(fc.integer({ min: 0, max: 10 }), fc.constant(4)), { minLength: m, maxLength: m }),
     vars: fc.array(fc.nat({ max: n - 1 }), { minLength: 10 * m, maxLength: 10 * m }),
-    syndromeBits: fc.uint8Array({ minLength: m, maxLength: m, max: 1 }),
-    llr: fc.array(llrValue, { minLength: n, maxLength: n }),
+    syndromeBits: fc.array(fc.uint8Array({ minLength: m, maxLength: m, max: 1 }), { minLength: frames, maxLength: frames }),
+    llr: fc.array(llrValue, { minLength: n * frames, maxLength: n * frames }),
     maxIterations: fc.integer({ min: 1, max: 25 }),
   }).map(({ degrees, vars, syndromeBits, llr, maxIterations }): LdpcCase => {
     const checkPtr = new Uint32Array(m + 1);
     for (let r = 0; r < m; r++) checkPtr[r + 1] = checkPtr[r]! + degrees[r]!;
-    return {
-      code: { n, m, checkPtr, checkVars: Uint32Array.from(vars.slice(0, checkPtr[m]!)) },
-      syndrome: packBits(syndromeBits), channelLlr: Float64Array.from(llr), maxIterations,
-    };
+    const syndromes = new Uint8Array(frames * ((m + 7) >>> 3));
+    syndromeBits.forEach((bits, f) => syndromes.set(packBits(bits), f * ((m + 7) >>> 3)));
+    return { code: { n, m, checkPtr, checkVars: Uint32Array.from(vars.slice(0, checkPtr[m]!)) }, syndromes, channelLlrs: Float64Array.from(llr), maxIterations };
   }));
 
 test('node: N-API = reference on random codes and LLRs (fast-check)', () => {
   fc.assert(fc.property(randomCase, (c) => {
-    assert.equal(show(native.ldpcDecode(c.code, c.syndrome, c.channelLlr, c.maxIterations)), show(reference(c)));
+    assert.equal(show(nativeDecode(c)), show(reference(c)));
   }), { numRuns: 400 });
 });
 
-/** A real frame: a code of the family, a BSC word, punctured (LLR 0) and shortened (±∞) positions. */
+/** Real frames (1 to 24): a code of the family, BSC words, punctured (LLR 0) and shortened (±∞) positions. */
 const realFrame = fc.record({
   n: fc.integer({ min: 256, max: 3000 }), rate: fc.double({ min: 0.4, max: 0.8, noNaN: true }), seed: fc.nat(),
   p: fc.double({ min: 0.005, max: 0.12, noNaN: true }), punctured: fc.integer({ min: 0, max: 30 }), shortened: fc.integer({ min: 0, max: 30 }),
-  negativeShortened: fc.boolean(), maxIterations: fc.integer({ min: 1, max: 60 }),
-}).map(({ n, rate, seed, p, punctured, shortened, negativeShortened, maxIterations }): LdpcCase => {
+  negativeShortened: fc.boolean(), maxIterations: fc.integer({ min: 1, max: 60 }), frames: fc.oneof(fc.constant(1), fc.integer({ min: 2, max: 24 })),
+}).map(({ n, rate, seed, p, punctured, shortened, negativeShortened, maxIterations, frames }): LdpcCase => {
   const code = buildLdpcCode(n, rate, seed);
   const rng = new LdpcRandom([seed, 7]);
-  const x = Uint8Array.from({ length: n }, () => rng.nextUint32() >>> 31);
-  const mag = Math.log((1 - p) / p);
-  const channelLlr = Float64Array.from(x, (b) => ((b ^ (rng.nextUint32() < p * 4294967296 ? 1 : 0)) ? -mag : mag));
-  for (let k = 0; k < punctured; k++) channelLlr[rng.below(n)] = 0;
-  for (let k = 0; k < shortened; k++) {
-    const j = rng.below(n);
-    channelLlr[j] = x[j] ? -Infinity : negativeShortened && k % 3 === 0 ? -Infinity : Infinity; // some shortened bits lie
+  const bytes = (code.m + 7) >>> 3;
+  const syndromes = new Uint8Array(frames * bytes);
+  const channelLlrs = new Float64Array(frames * n);
+  for (let f = 0; f < frames; f++) {
+    const x = Uint8Array.from({ length: n }, () => rng.nextUint32() >>> 31);
+    const mag = Math.log((1 - p) / p);
+    const llr = Float64Array.from(x, (b) => ((b ^ (rng.nextUint32() < p * 4294967296 ? 1 : 0)) ? -mag : mag));
+    for (let k = 0; k < punctured; k++) llr[rng.below(n)] = 0;
+    for (let k = 0; k < shortened; k++) {
+      const j = rng.below(n);
+      llr[j] = x[j] ? -Infinity : negativeShortened && k % 3 === 0 ? -Infinity : Infinity; // some shortened bits lie
+    }
+    syndromes.set(ldpcSyndrome(code, x), f * bytes);
+    channelLlrs.set(llr, f * n);
   }
-  return { code, syndrome: ldpcSyndrome(code, x), channelLlr, maxIterations };
+  return { code, syndromes, channelLlrs, maxIterations };
 });
 
 test('node: N-API = reference on frames of the code family with punctured and shortened bits (fast-check)', () => {
   fc.assert(fc.property(realFrame, (c) => {
-    assert.equal(show(native.ldpcDecode(c.code, c.syndrome, c.channelLlr, c.maxIterations)), show(reference(c)));
-  }), { numRuns: 60 });
+    assert.equal(show(nativeDecode(c)), show(reference(c)));
+  }), { numRuns: 40 });
 });
 
 test('node: N-API syndrome = reference syndrome (fast-check)', () => {
@@ -219,14 +267,14 @@ function goldenFrame(input: any): { c: LdpcCase; check: (r: LdpcDecodeResult) =>
     perm[k] = t;
     bobKey[perm[i]!]! ^= 1;
   }
-  const c = { code, syndrome: ldpcSyndrome(code, frame), channelLlr: bobChannelLlr(layout, bobKey, input.llrMagnitude), maxIterations: input.maxIterations };
+  const c = { code, syndromes: ldpcSyndrome(code, frame), channelLlrs: bobChannelLlr(layout, bobKey, input.llrMagnitude), maxIterations: input.maxIterations };
   return {
     c,
     check: (r) => {
       const key = frameKeyBits(layout, r.bits);
       let errorsLeft = 0;
       for (let i = 0; i < aliceKey.length; i++) errorsLeft += key[i]! ^ aliceKey[i]!;
-      return { converged: r.converged, iterations: r.iterations, bits: bytesToHex(sha256(packBits(r.bits))), errorsLeft };
+      return { converged: r.frames[0]!.converged, iterations: r.frames[0]!.iterations, bits: bytesToHex(sha256(packBits(r.bits))), errorsLeft };
     },
   };
 }
@@ -235,7 +283,7 @@ const goldenFrames = golden.cases.map((g) => ({ name: g.name, output: g.output, 
 test('node: the ldpc-decode golden vectors through the native set', () => {
   for (const g of goldenFrames) {
     assert.equal(g.check(reference(g.c)), g.output, `${g.name} (reference: the frames are rebuilt as the suite builds them)`);
-    assert.equal(g.check(native.ldpcDecode(g.c.code, g.c.syndrome, g.c.channelLlr, g.c.maxIterations)), g.output, g.name);
+    assert.equal(g.check(nativeDecode(g.c)), g.output, g.name);
   }
 });
 
@@ -243,7 +291,7 @@ test('node: the ldpc-decode golden vectors through the native set', () => {
 const ok = katCase(new Xorshift32(99));
 const { n, m } = ok.code;
 const withCode = (patch: object): LdpcCase => ({ ...ok, code: { ...ok.code, ...patch } as LdpcCodeView });
-const nanAt = (j: number) => { const l = ok.channelLlr.slice(); l[j] = NaN; return l; };
+const nanAt = (j: number) => { const l = ok.channelLlrs.slice(); l[j] = NaN; return l; };
 const badCases: Array<[string, LdpcCase]> = [
   ['code null', { ...ok, code: null as unknown as LdpcCodeView }],
   ['code.n = 0', withCode({ n: 0 })],
@@ -258,17 +306,20 @@ const badCases: Array<[string, LdpcCase]> = [
   ['checkVars one short', withCode({ checkVars: ok.code.checkVars.subarray(1) })],
   ['checkVars names column n (a code that does not exist)', withCode({ checkVars: Uint32Array.from(ok.code.checkVars, (v, i) => (i === 3 ? n : v)) })],
   ['checkVars names column 2^32 − 1', withCode({ checkVars: Uint32Array.from(ok.code.checkVars, (v, i) => (i === 0 ? 0xffffffff : v)) })],
-  ['syndrome a Uint16Array', { ...ok, syndrome: new Uint16Array(ok.syndrome.length) as unknown as Uint8Array }],
-  ['syndrome one byte long', { ...ok, syndrome: new Uint8Array(ok.syndrome.length + 1) }],
-  ['syndrome padding set', { ...ok, syndrome: Uint8Array.from(ok.syndrome, (v, i) => (i === ok.syndrome.length - 1 ? v | 1 : v)) }],
-  ['channelLlr a Float32Array', { ...ok, channelLlr: new Float32Array(n) as unknown as Float64Array }],
-  ['channelLlr one short', { ...ok, channelLlr: ok.channelLlr.subarray(1) }],
-  ['channelLlr NaN at 5', { ...ok, channelLlr: nanAt(5) }],
+  ['syndromes a Uint16Array', { ...ok, syndromes: new Uint16Array(ok.syndromes.length) as unknown as Uint8Array }],
+  ['syndromes one byte long', { ...ok, syndromes: new Uint8Array(ok.syndromes.length + 1) }],
+  ['syndromes padding set', { ...ok, syndromes: Uint8Array.from(ok.syndromes, (v, i) => (i === ok.syndromes.length - 1 ? v | 1 : v)) }],
+  ['syndromes for one frame, LLRs for two', { ...ok, channelLlrs: new Float64Array(2 * n) }],
+  ['padding set in the second of two frames', { ...ok, syndromes: Uint8Array.from({ length: 2 * ok.syndromes.length }, (_, i) => (i === 2 * ok.syndromes.length - 1 ? 1 : 0)), channelLlrs: new Float64Array(2 * n) }],
+  ['channelLlrs a Float32Array', { ...ok, channelLlrs: new Float32Array(n) as unknown as Float64Array }],
+  ['channelLlrs one short', { ...ok, channelLlrs: ok.channelLlrs.subarray(1) }],
+  ['channelLlrs empty', { ...ok, channelLlrs: new Float64Array(0) }],
+  ['channelLlrs NaN at 5', { ...ok, channelLlrs: nanAt(5) }],
   ['maxIterations 0', { ...ok, maxIterations: 0 }],
   ['maxIterations 2.5', { ...ok, maxIterations: 2.5 }],
   ['maxIterations 100001', { ...ok, maxIterations: 100_001 }],
   ['maxIterations NaN', { ...ok, maxIterations: NaN }],
-  ['several faults: the reference\'s order', { ...withCode({ checkVars: Uint32Array.from(ok.code.checkVars, (v, i) => (i === 3 ? n : v)) }), channelLlr: nanAt(2), maxIterations: 0 }],
+  ['several faults: the reference\'s order', { ...withCode({ checkVars: Uint32Array.from(ok.code.checkVars, (v, i) => (i === 3 ? n : v)) }), channelLlrs: nanAt(2), maxIterations: 0 }],
 ];
 if (m % 8 === 0) throw new Error('the bad-input base case needs syndrome padding bits');
 
@@ -277,7 +328,7 @@ test('node: bad input fails exactly as the reference fails (type, message)', () 
     let want = '';
     let got = '';
     try { reference(c); } catch (e) { want = String(e); }
-    try { native.ldpcDecode(c.code, c.syndrome, c.channelLlr, c.maxIterations); } catch (e) { got = String(e); }
+    try { nativeDecode(c); } catch (e) { got = String(e); }
     assert.ok(want, `${name}: the reference accepted it`);
     assert.is(got, want, name);
   }
@@ -285,17 +336,18 @@ test('node: bad input fails exactly as the reference fails (type, message)', () 
 
 test('node: the addon itself (no TypeScript checks in front) refuses bad calls with clear errors', () => {
   const addon = createRequire(import.meta.url)(NODE_ADDON_PATH);
-  assert.throws(() => addon.ldpcDecode(), /expected \(code, syndrome, channelLlr, maxIterations\)/);
-  assert.throws(() => addon.ldpcDecode({ ...ok.code, n: 2 ** 40 }, ok.syndrome, ok.channelLlr, 5), /"code.n" expected an integer in \[1, 2147483648\]/);
-  assert.throws(() => addon.ldpcDecode({ ...ok.code, checkVars: [1, 2] }, ok.syndrome, ok.channelLlr, 5), /"code.checkVars" expected Uint32Array/);
-  assert.throws(() => addon.ldpcDecode(ok.code, null, ok.channelLlr, 5), /"syndrome" expected Uint8Array/);
+  assert.throws(() => addon.ldpcDecode(), /expected \(code, syndromes, channelLlrs, maxIterations\)/);
+  assert.throws(() => addon.ldpcDecode({ ...ok.code, n: 2 ** 40 }, ok.syndromes, ok.channelLlrs, 5), /"code.n" expected an integer in \[1, 2147483648\]/);
+  assert.throws(() => addon.ldpcDecode({ ...ok.code, checkVars: [1, 2] }, ok.syndromes, ok.channelLlrs, 5), /"code.checkVars" expected Uint32Array/);
+  assert.throws(() => addon.ldpcDecode(ok.code, null, ok.channelLlrs, 5), /"syndromes" expected Uint8Array/);
   // n at the limit with small arrays: refused on the LLRs' length, without allocating n bytes first
-  assert.throws(() => addon.ldpcDecode({ ...ok.code, n: 2 ** 31 }, ok.syndrome, ok.channelLlr, 5), /"channelLlr" expected Float64Array of length 2147483648/);
+  assert.throws(() => addon.ldpcDecode({ ...ok.code, n: 2 ** 31 }, ok.syndromes, ok.channelLlrs, 5), /"channelLlrs" expected Float64Array of a positive multiple of n = 2147483648 values, got \d+/);
   assert.throws(() => addon.ldpcSyndrome({ ...ok.code, n: 2 ** 31, m: 2 ** 31 }, new Uint8Array(4)), /"code.checkPtr" expected Uint32Array of length 2147483649/);
-  assert.throws(() => addon.ldpcDecode(ok.code, ok.syndrome, ok.channelLlr, 1e9), /"maxIterations" expected an integer in \[1, 100000\]/);
+  assert.throws(() => addon.ldpcDecode(ok.code, ok.syndromes, ok.channelLlrs, 1e9), /"maxIterations" expected an integer in \[1, 100000\]/);
   assert.throws(() => addon.ldpcSyndrome(ok.code, new Uint8Array(n).fill(2)), /"bits\[0\]" expected 0 or 1, got 2/);
   assert.throws(() => addon.ldpcSyndrome(ok.code, new Uint8Array(n + 1)), /"bits" expected Uint8Array of length/);
-  assert.is(addon.ldpcWorkBytes(ok.code), native.ldpcWorkBytes(ok.code));
+  assert.is(addon.ldpcWorkBytes(ok.code, 3), native.ldpcWorkBytes(ok.code, 3));
+  assert.throws(() => addon.ldpcWorkBytes(ok.code, 0), /"frames" expected an integer in \[1, 4294967295\]/);
 });
 
 // ---- inside lvxs
@@ -305,10 +357,10 @@ test('node: the addon itself (no TypeScript checks in front) refuses bad calls w
 const hexOf = (a: ArrayBufferView) => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 const wire = (c: LdpcCase) => ({
   n: c.code.n, m: c.code.m, checkPtr: hexOf(c.code.checkPtr), checkVars: hexOf(c.code.checkVars),
-  syndrome: hexOf(c.syndrome), llr: hexOf(c.channelLlr), maxIterations: c.maxIterations,
+  syndromes: hexOf(c.syndromes), llrs: hexOf(c.channelLlrs), maxIterations: c.maxIterations,
 });
 const xsRandom = fc.sample(randomCase, { numRuns: 150, seed: 5 }).concat(fc.sample(realFrame, { numRuns: 12, seed: 6 }));
-const xsCases = xsRandom.map((c, i) => ({ name: `random ${i}`, ...wire(c), want: digest(reference(c)) }));
+const xsCases = xsRandom.map((c, i) => ({ name: `random ${i}`, ...wire(c), want: ldpcOutcomeDigest(reference(c)) }));
 const xsGolden = goldenFrames.map((g) => ({ name: g.name, ...wire(g.c) }));
 const casesFile = join(work, `ldpc-cases-${process.pid}.json`);
 writeFileSync(casesFile, JSON.stringify({ cases: xsCases, golden: xsGolden, kat: KAT_CASES }));
@@ -346,7 +398,7 @@ test('xs: the ldpc-decode golden vectors through the XS native set', () => {
   for (const g of goldenFrames) {
     const got = gold.find((v) => v.name === g.name);
     assert.ok(got && got.error === undefined, `${g.name}: ${got?.error}`);
-    const r = { bits: hexToBytes(got.bits), iterations: got.iterations, converged: got.converged };
+    const r = { bits: hexToBytes(got.bits), frames: [{ iterations: got.iterations, converged: got.converged }] };
     assert.equal(g.check(r), g.output, g.name);
   }
 });
@@ -356,15 +408,17 @@ test('xs: the binding checks its arguments, names them and stays inside the buff
   assert.is(by['a good call'], null);
   assert.match(by['n = 0'] ?? '', /^RangeError: .*"code.n" expected an integer in \[1, 2147483648\], got 0/);
   assert.match(by['checkPtr a plain array'] ?? '', /^TypeError: .*"code.checkPtr" expected Uint32Array/);
-  assert.match(by['llr a Float32Array'] ?? '', /^TypeError: .*"channelLlr" expected Float64Array/);
+  assert.match(by['llr a Float32Array'] ?? '', /^TypeError: .*"channelLlrs" expected Float64Array/);
   assert.match(by['no bits'] ?? '', /^TypeError: .*"bits" expected Uint8Array, got undefined/);
   assert.match(by['checkVars length lies'] ?? '', /^TypeError: .*"code.checkVars" is not a well-formed Uint32Array/);
-  assert.match(by['llr NaN'] ?? '', /^RangeError: .*"channelLlr\[1\]" is NaN/);
+  assert.match(by['llr NaN'] ?? '', /^RangeError: .*"channelLlrs\[1\]" is NaN/);
+  assert.match(by['outcomes one short'] ?? '', /^RangeError: .*"outcomes" expected Int32Array of length 1/);
+  assert.is(by['two frames'], null);
   assert.match(by['bits one short'] ?? '', /^RangeError: .*"bits" expected Uint8Array of length/);
   assert.match(by['column n'] ?? '', /^RangeError: .*is not a column of n/);
   assert.match(by['syndrome out wrong length'] ?? '', /^RangeError: .*"out" expected Uint8Array of length/);
   assert.match(by['maxIterations 0 (through the port)'] ?? '', /^RangeError: "maxIterations" expected an integer in \[1, 100000\], got 0/);
-  assert.match(by['n 2^31 with 3 LLRs (through the port)'] ?? '', /^RangeError: "channelLlr" expected Float64Array of length 2147483648/);
+  assert.match(by['n 2^31 with 3 LLRs (through the port)'] ?? '', /^RangeError: "channelLlrs" expected Float64Array of a positive multiple of n = 2147483648 values, got 3/);
 });
 
 test.run();

@@ -5,13 +5,14 @@
  * golden frames), the C unit test's 400 random cases (rebuilt here), and the binding's own checks.
  * One line per result: `INFO`, `DEC`, `GOLD`, `KAT` or `ERR` {json}.
  */
-import type { LdpcCodeView, LdpcDecodeResult } from '../hal/kernels.ts';
+import type { LdpcCodeView } from '../hal/kernels.ts';
 import { xsKernels } from '../hal/xs/kernels.ts';
 import { bytesToHex } from '../src/bytes.ts';
 import { runtimeKernels, setRuntimeKernels } from '../src/kernels/registry.ts';
+import { ldpcOutcomeDigest } from './_ldpc-digest.ts';
 
 /** Byte arrays as JSON arrays of numbers (a long hex string is quadratic to read on XS). */
-interface Wire { name: string; n: number; m: number; checkPtr: number[]; checkVars: number[]; syndrome: number[]; llr: number[]; maxIterations: number }
+interface Wire { name: string; n: number; m: number; checkPtr: number[]; checkVars: number[]; syndromes: number[]; llrs: number[]; maxIterations: number }
 
 const input = JSON.parse(new TextDecoder().decode(new Uint8Array(native('xs_lv_read_file')(scriptArgs[0]))));
 setRuntimeKernels(xsKernels());
@@ -19,26 +20,17 @@ const kernels = runtimeKernels();
 print(`INFO ${JSON.stringify({ implementation: kernels.implementation, runtime: kernels.runtime, perKernel: kernels.perKernel })}`);
 
 const copy = (bytes: number[]) => Uint8Array.from(bytes).buffer;
-function unwire(w: Wire): { code: LdpcCodeView; syndrome: Uint8Array; llr: Float64Array } {
+function unwire(w: Wire): { code: LdpcCodeView; syndromes: Uint8Array; llrs: Float64Array } {
   return {
     code: { n: w.n, m: w.m, checkPtr: new Uint32Array(copy(w.checkPtr)), checkVars: new Uint32Array(copy(w.checkVars)) },
-    syndrome: Uint8Array.from(w.syndrome), llr: new Float64Array(copy(w.llr)),
+    syndromes: Uint8Array.from(w.syndromes), llrs: new Float64Array(copy(w.llrs)),
   };
-}
-
-/** FNV-1a 32, as test_ldpc.c and the Node test fold an outcome. */
-function digest(r: LdpcDecodeResult, h = 2166136261): number {
-  const fold = (b: number) => { h = Math.imul(h ^ b, 16777619) >>> 0; };
-  for (let k = 0; k < 4; k++) fold((r.iterations >>> (8 * k)) & 0xff);
-  fold(r.converged ? 1 : 0);
-  for (let j = 0; j < r.bits.length; j++) fold(r.bits[j]!);
-  return h;
 }
 
 for (const w of input.cases as Wire[]) {
   try {
     const c = unwire(w);
-    print(`DEC ${JSON.stringify({ name: w.name, digest: digest(kernels.ldpcDecode(c.code, c.syndrome, c.llr, w.maxIterations)) })}`);
+    print(`DEC ${JSON.stringify({ name: w.name, digest: ldpcOutcomeDigest(kernels.ldpcDecode(c.code, c.syndromes, c.llrs, w.maxIterations)) })}`);
   } catch (e) {
     print(`DEC ${JSON.stringify({ name: w.name, error: String(e) })}`);
   }
@@ -47,8 +39,8 @@ for (const w of input.cases as Wire[]) {
 for (const w of input.golden as Wire[]) {
   try {
     const c = unwire(w);
-    const r = kernels.ldpcDecode(c.code, c.syndrome, c.llr, w.maxIterations);
-    print(`GOLD ${JSON.stringify({ name: w.name, bits: bytesToHex(r.bits), iterations: r.iterations, converged: r.converged })}`);
+    const r = kernels.ldpcDecode(c.code, c.syndromes, c.llrs, w.maxIterations);
+    print(`GOLD ${JSON.stringify({ name: w.name, bits: bytesToHex(r.bits), ...r.frames[0]! })}`);
   } catch (e) {
     print(`GOLD ${JSON.stringify({ name: w.name, error: String(e) })}`);
   }
@@ -79,13 +71,13 @@ for (const w of input.golden as Wire[]) {
       llr[j] = t === 0 ? Infinity : t === 1 ? -Infinity : t === 2 ? 0 : t === 3 ? -0 : ((next() % 2001) - 1000) / 64;
     }
     const maxIterations = 1 + (next() % 20);
-    h = digest(kernels.ldpcDecode({ n, m, checkPtr, checkVars: Uint32Array.from(vars) }, syndrome, llr, maxIterations), h);
+    h = ldpcOutcomeDigest(kernels.ldpcDecode({ n, m, checkPtr, checkVars: Uint32Array.from(vars) }, syndrome, llr, maxIterations), h);
   }
   print(`KAT ${JSON.stringify({ digest: h.toString(16).padStart(8, '0') })}`);
 }
 
 // The binding's own checks, called directly (the TypeScript side checks shapes first in normal use).
-const decode = native('xs_lv_ldpc_decode') as (...args: unknown[]) => number;
+const decode = native('xs_lv_ldpc_decode') as (...args: unknown[]) => void;
 const syndromeOf = native('xs_lv_ldpc_syndrome') as (...args: unknown[]) => void;
 const ptr = Uint32Array.of(0, 2, 4);
 const vars = Uint32Array.of(0, 1, 1, 2);
@@ -94,15 +86,17 @@ const llr = Float64Array.of(1, 2, 3);
 const lying = Uint32Array.of(0, 1, 1, 2);
 Object.defineProperty(lying, 'length', { value: 1 << 20 });
 const calls: Array<[string, () => unknown]> = [
-  ['a good call', () => decode(3, 2, ptr, vars, syn, llr, 5, new Uint8Array(3))],
-  ['n = 0', () => decode(0, 2, ptr, vars, syn, llr, 5, new Uint8Array(3))],
-  ['checkPtr a plain array', () => decode(3, 2, [0, 2, 4], vars, syn, llr, 5, new Uint8Array(3))],
-  ['llr a Float32Array', () => decode(3, 2, ptr, vars, syn, new Float32Array(3), 5, new Uint8Array(3))],
+  ['a good call', () => decode(3, 2, ptr, vars, syn, llr, 5, new Uint8Array(3), new Int32Array(1))],
+  ['n = 0', () => decode(0, 2, ptr, vars, syn, llr, 5, new Uint8Array(3), new Int32Array(1))],
+  ['checkPtr a plain array', () => decode(3, 2, [0, 2, 4], vars, syn, llr, 5, new Uint8Array(3), new Int32Array(1))],
+  ['llr a Float32Array', () => decode(3, 2, ptr, vars, syn, new Float32Array(3), 5, new Uint8Array(3), new Int32Array(1))],
   ['no bits', () => decode(3, 2, ptr, vars, syn, llr, 5)],
-  ['checkVars length lies', () => decode(3, 2, ptr, lying, syn, llr, 5, new Uint8Array(3))],
-  ['llr NaN', () => decode(3, 2, ptr, vars, syn, Float64Array.of(1, NaN, 3), 5, new Uint8Array(3))],
-  ['bits one short', () => decode(3, 2, ptr, vars, syn, llr, 5, new Uint8Array(2))],
-  ['column n', () => decode(3, 2, ptr, Uint32Array.of(0, 1, 1, 3), syn, llr, 5, new Uint8Array(3))],
+  ['checkVars length lies', () => decode(3, 2, ptr, lying, syn, llr, 5, new Uint8Array(3), new Int32Array(1))],
+  ['llr NaN', () => decode(3, 2, ptr, vars, syn, Float64Array.of(1, NaN, 3), 5, new Uint8Array(3), new Int32Array(1))],
+  ['bits one short', () => decode(3, 2, ptr, vars, syn, llr, 5, new Uint8Array(2), new Int32Array(1))],
+  ['column n', () => decode(3, 2, ptr, Uint32Array.of(0, 1, 1, 3), syn, llr, 5, new Uint8Array(3), new Int32Array(1))],
+  ['outcomes one short', () => decode(3, 2, ptr, vars, syn, llr, 5, new Uint8Array(3), new Int32Array(0))],
+  ['two frames', () => decode(3, 2, ptr, vars, Uint8Array.of(0x40, 0x80), Float64Array.of(1, 2, 3, -1, 2, 3), 5, new Uint8Array(6), new Int32Array(2))],
   ['syndrome out wrong length', () => syndromeOf(3, 2, ptr, vars, new Uint8Array(3), new Uint8Array(2))],
   ['maxIterations 0 (through the port)', () => kernels.ldpcDecode({ n: 3, m: 2, checkPtr: ptr, checkVars: vars }, syn, llr, 0)],
   ['n 2^31 with 3 LLRs (through the port)', () => kernels.ldpcDecode({ n: 2 ** 31, m: 2, checkPtr: ptr, checkVars: vars }, syn, llr, 5)],

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { checkToeplitzArgs } from '../../src/qkd/amplify.ts';
-import { guardNativeLdpcCall } from '../../src/kernels/native-ldpc-guard.ts';
+import { guardNativeLdpcCall, ldpcOutcomes } from '../../src/kernels/native-ldpc-guard.ts';
 import type { Kernels, LdpcCodeView, LdpcDecodeResult } from '../kernels.ts';
 
 /** Where build-native.mjs (node-gyp) puts the addon. */
@@ -24,9 +24,9 @@ interface Addon {
   toeplitzHash(input: Uint8Array, n: number, seed: Uint8Array, outputBits: number, method?: number): Uint8Array;
   backend(): string;
   autoMethod(n: number, outputBits: number): number;
-  ldpcDecode(code: LdpcCodeView, syndrome: Uint8Array, channelLlr: Float64Array, maxIterations: number): LdpcDecodeResult;
+  ldpcDecode(code: LdpcCodeView, syndromes: Uint8Array, channelLlrs: Float64Array, maxIterations: number): { bits: Uint8Array; outcomes: Int32Array };
   ldpcSyndrome(code: LdpcCodeView, bits: Uint8Array): Uint8Array;
-  ldpcWorkBytes(code: LdpcCodeView): number;
+  ldpcWorkBytes(code: LdpcCodeView, frames: number): number;
 }
 
 export class NativeKernelsMissing extends Error {
@@ -63,8 +63,8 @@ export interface NodeKernels extends Kernels {
   autoMethod(n: number, outputBits: number): 'words' | 'fft';
   /** H·bits packed (bits one per byte), by the C kernel: the same as src/qkd/ldpc/syndrome.ts. */
   ldpcSyndrome(code: LdpcCodeView, bits: Uint8Array): Uint8Array;
-  /** Bytes of work the C decoder allocates for one decode of this code (8(n + edges + 3·dmax)). */
-  ldpcWorkBytes(code: LdpcCodeView): number;
+  /** Bytes of work the C decoder allocates to decode `frames` frames of this code (native/kernels/ldpc.h). */
+  ldpcWorkBytes(code: LdpcCodeView, frames: number): number;
 }
 
 /** The native kernels on Node; throws NativeKernelsMissing at once if the addon is not there. */
@@ -83,11 +83,13 @@ export function nodeKernels(): NodeKernels {
     toeplitzHashWith,
     toeplitzHash: (input: Uint8Array, n: number, seed: Uint8Array, outputBits: number) => toeplitzHashWith('auto', input, n, seed, outputBits),
     autoMethod: (n: number, outputBits: number) => (a.autoMethod(n, outputBits) === 2 ? 'fft' as const : 'words' as const),
-    ldpcDecode: (code: LdpcCodeView, syndrome: Uint8Array, channelLlr: Float64Array, maxIterations: number) => {
-      guardNativeLdpcCall(code, syndrome, channelLlr, maxIterations);
-      return a.ldpcDecode(code, syndrome, channelLlr, maxIterations);
+    ldpcDecode: (code: LdpcCodeView, syndromes: Uint8Array, channelLlrs: Float64Array, maxIterations: number): LdpcDecodeResult => {
+      guardNativeLdpcCall(code, syndromes, channelLlrs, maxIterations);
+      const { bits, outcomes } = a.ldpcDecode(code, syndromes, channelLlrs, maxIterations);
+      if (!(outcomes instanceof Int32Array)) throw new NativeKernelsMissing('its ldpcDecode was built before multi-frame decoding');
+      return { bits, frames: ldpcOutcomes(outcomes) };
     },
     ldpcSyndrome: (code: LdpcCodeView, bits: Uint8Array) => a.ldpcSyndrome(code, bits),
-    ldpcWorkBytes: (code: LdpcCodeView) => a.ldpcWorkBytes(code),
+    ldpcWorkBytes: (code: LdpcCodeView, frames: number) => a.ldpcWorkBytes(code, frames),
   });
 }

@@ -7,7 +7,7 @@
  * fails the same way; a host without a kernel is reported, never replaced by the reference.
  */
 import { checkToeplitzArgs, packedLength } from '../../src/qkd/amplify.ts';
-import { guardNativeLdpcCall } from '../../src/kernels/native-ldpc-guard.ts';
+import { guardNativeLdpcCall, ldpcFrameCount, ldpcOutcomes } from '../../src/kernels/native-ldpc-guard.ts';
 import type { Kernels, LdpcCodeView, LdpcDecodeResult } from '../kernels.ts';
 
 /** The FFT or word method of the C kernel, for tests and benchmarks; `auto` is what the port uses. */
@@ -15,11 +15,11 @@ export type ToeplitzMethod = 'auto' | 'words' | 'fft' | 'fft-portable';
 const METHODS: Record<ToeplitzMethod, number> = { auto: 0, words: 1, fft: 2, 'fft-portable': 3 };
 
 type HashNative = (input: Uint8Array, n: number, seed: Uint8Array, outputBits: number, out: Uint8Array, method?: number) => void;
-/** Returns iterations when converged, −iterations when not; writes the word to `bits`. */
-type LdpcDecodeNative = (n: number, m: number, checkPtr: Uint32Array, checkVars: Uint32Array, syndrome: Uint8Array,
-  channelLlr: Float64Array, maxIterations: number, bits: Uint8Array) => number;
+/** Writes the frames' words to `bits` and each frame's iterations to `outcomes`, negated when it did not converge. */
+type LdpcDecodeNative = (n: number, m: number, checkPtr: Uint32Array, checkVars: Uint32Array, syndromes: Uint8Array,
+  channelLlrs: Float64Array, maxIterations: number, bits: Uint8Array, outcomes: Int32Array) => void;
 type LdpcSyndromeNative = (n: number, m: number, checkPtr: Uint32Array, checkVars: Uint32Array, bits: Uint8Array, out: Uint8Array) => void;
-type LdpcWorkNative = (n: number, m: number, checkPtr: Uint32Array, checkVars: Uint32Array) => number;
+type LdpcWorkNative = (n: number, m: number, checkPtr: Uint32Array, checkVars: Uint32Array, frames: number) => number;
 
 function lookup<T>(name: string): T {
   try {
@@ -36,8 +36,8 @@ export interface XsKernels extends Kernels {
   toeplitzHashWith(method: ToeplitzMethod, input: Uint8Array, n: number, seed: Uint8Array, outputBits: number): Uint8Array;
   /** H·bits packed (bits one per byte), by the C kernel: the same as src/qkd/ldpc/syndrome.ts. */
   ldpcSyndrome(code: LdpcCodeView, bits: Uint8Array): Uint8Array;
-  /** Bytes of work (C heap, not the XS heap) the C decoder allocates for one decode of this code. */
-  ldpcWorkBytes(code: LdpcCodeView): number;
+  /** Bytes of work (C heap, not the XS heap) the C decoder allocates to decode `frames` frames of this code. */
+  ldpcWorkBytes(code: LdpcCodeView, frames: number): number;
 }
 
 /** The native kernels of this XS host; throws at once if the host lacks them. */
@@ -61,12 +61,14 @@ export function xsKernels(): XsKernels {
     backend,
     toeplitzHashWith,
     toeplitzHash: (input: Uint8Array, n: number, seed: Uint8Array, outputBits: number) => toeplitzHashWith('auto', input, n, seed, outputBits),
-    ldpcDecode: (code: LdpcCodeView, s: Uint8Array, channelLlr: Float64Array, maxIterations: number): LdpcDecodeResult => {
-      guardNativeLdpcCall(code, s, channelLlr, maxIterations);
-      // n bytes only once the caller's LLRs show n is real; else the C refuses the call before writing
-      const bits = new Uint8Array(channelLlr.length === code.n ? code.n : 0);
-      const outcome = decode(code.n, code.m, code.checkPtr, code.checkVars, s, channelLlr, maxIterations, bits);
-      return { bits, iterations: outcome < 0 ? -outcome : outcome, converged: outcome > 0 };
+    ldpcDecode: (code: LdpcCodeView, s: Uint8Array, channelLlrs: Float64Array, maxIterations: number): LdpcDecodeResult => {
+      guardNativeLdpcCall(code, s, channelLlrs, maxIterations);
+      // outputs only once the caller's LLRs show the frames are real; else the C refuses the call before writing
+      const frames = ldpcFrameCount(code, channelLlrs);
+      const bits = new Uint8Array(frames * code.n);
+      const outcomes = new Int32Array(frames);
+      decode(code.n, code.m, code.checkPtr, code.checkVars, s, channelLlrs, maxIterations, bits, outcomes);
+      return { bits, frames: ldpcOutcomes(outcomes) };
     },
     ldpcSyndrome: (code: LdpcCodeView, bits: Uint8Array) => {
       const real = bits instanceof Uint8Array && bits.length === code.n && code.checkPtr?.length === code.m + 1;
@@ -74,6 +76,6 @@ export function xsKernels(): XsKernels {
       syndrome(code.n, code.m, code.checkPtr, code.checkVars, bits, out);
       return out;
     },
-    ldpcWorkBytes: (code: LdpcCodeView) => workBytes(code.n, code.m, code.checkPtr, code.checkVars),
+    ldpcWorkBytes: (code: LdpcCodeView, frames: number) => workBytes(code.n, code.m, code.checkPtr, code.checkVars, frames),
   });
 }

@@ -1,30 +1,24 @@
 /*
- * LIGHTVIBES native kernel: LDPC syndrome decoding (see ldpc.h). The algorithm is the one the
- * header of src/qkd/ldpc/decode.ts specifies, operation for operation and in the same order;
- * comments here only say why the C is shaped as it is.
+ * LIGHTVIBES native kernel: LDPC syndrome decoding (see ldpc.h). The algorithm is the 16-bit
+ * fixed-point layered box-plus that the header of src/qkd/ldpc/decode.ts specifies, operation for
+ * operation; comments here only say why the C is shaped as it is. Two paths give the same bits:
+ * one frame at a time in plain C, and (AVX2, checked at run time) 16 frames side by side in the
+ * int16 lanes of one register, as the design study tools/ldpc-design/q16-batch.c measured it.
  */
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
 #include "ldpc.h"
 
-#include <float.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Bit-exactness needs double arithmetic rounded to double at every step (no x87 excess precision). */
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD != 0 && FLT_EVAL_METHOD != -1
-#error "ldpc.c needs FLT_EVAL_METHOD == 0 (SSE2 doubles on x86; -mfpmath=sse)"
-#endif
+#define LMAX LV_LDPC_LLR_MAX
+/* g's two lines at 1/256: 170 - 21x/64 and 68 - 65x/1024 (decode.ts) */
+#define G0 170
+#define K0 68
 
-#define LDPC_C 1000.0
-#define LDPC_G0 0.6630859375
-#define LDPC_G1 0.328125
-#define LDPC_K0 0.2666015625
-#define LDPC_K1 0.0634765625
+/* Frames that sit side by side in one AVX2 register, and the fewest frames for which they beat
+   decoding the frames one by one (measured: see ldpc.h). */
+#define LANES 16
+#define LANE_MIN_FRAMES 2
 
 static void fail(lv_ldpc_fault* fault, lv_ldpc_status status, uint64_t index, uint64_t value)
 {
@@ -79,463 +73,477 @@ static lv_ldpc_status check_code(const lv_ldpc_code* code, uint32_t* dmax, lv_ld
 	return LV_LDPC_OK;
 }
 
-/* L (n), R (E), the row buffers q, a, prefix, suffix (4 dmax each: a group of 4 rows), group marks (m bytes). */
-static size_t work_bytes(const lv_ldpc_code* code, uint32_t dmax)
+static unsigned syndrome_bit(const uint8_t* syndrome, uint64_t r)
 {
-	return sizeof(double) * ((size_t)code->n + code->check_vars_len + 16 * (size_t)dmax) + (size_t)code->m;
+	return (syndrome[r >> 3] >> (7 - (r & 7))) & 1u;
 }
 
-lv_ldpc_status lv_ldpc_work_size(const lv_ldpc_code* code, size_t* work_size, lv_ldpc_fault* fault)
+/* x, negated when `negative` (0 or 1) is set, without a branch on the random sign */
+static inline int32_t signed_by(uint32_t negative, int32_t x)
 {
-	uint32_t dmax;
-	lv_ldpc_status st = check_code(code, &dmax, fault);
-	if (st != LV_LDPC_OK) return st;
-	if (!work_size) FAIL(LV_LDPC_E_NULL, 0, 0);
-	*work_size = work_bytes(code, dmax);
-	return LV_LDPC_OK;
-}
-
-static lv_ldpc_status check_syndrome(const lv_ldpc_code* code, const uint8_t* syndrome, size_t syndrome_len, lv_ldpc_fault* fault)
-{
-	size_t want = (size_t)((code->m + 7) >> 3);
-	if (!syndrome) FAIL(LV_LDPC_E_NULL, 0, 0);
-	if (syndrome_len != want) FAIL(LV_LDPC_E_SYNDROME_LENGTH, 0, syndrome_len);
-	if ((code->m & 7) && (syndrome[want - 1] & (0xFFu >> (code->m & 7)))) FAIL(LV_LDPC_E_SYNDROME_PADDING, 0, 0);
-	return LV_LDPC_OK;
+	const int32_t mask = -(int32_t)negative;
+	return (x ^ mask) - mask;
 }
 
 /*
- * The spec's selections, branch-free where the CPU has an instruction with exactly their meaning
- * (branches on random LLR signs mispredict): SSE2 MINSD(a, b) is a < b ? a : b and MAXSD(a, b)
- * is a > b ? a : b, NaN and signed zeros included; a sign flip is an XOR of the sign bit, as
- * unary minus is. LV_LDPC_PORTABLE (or a CPU without SSE2) takes the ternaries themselves.
+ * The spec's quantise: v = 256 llr, saturated, else v < 0 ? -floor(-v + 0.5) : floor(v + 0.5) in
+ * double arithmetic. Computed here without rounding anything, so it is the same where doubles
+ * are evaluated wider (x87) or contracted: 256 llr, |v| (the sign bit cleared: no branch on the
+ * random sign), t - floor(t) and the comparisons are exact, and t + 0.5 (t = |v| < 32767) rounds
+ * across an integer only at the largest double below 1/2, 0.5 - 2^-54, whose sum ties to 1.0
+ * (above 1, t + 0.5 is exact or rounds within [2^e, 2^e + 0.5]). lround would give 0 there.
  */
-#if defined(__SSE2__) && !defined(LV_LDPC_PORTABLE)
-#include <emmintrin.h>
-static inline double min_lt(double a, double b) { return _mm_cvtsd_f64(_mm_min_sd(_mm_set_sd(a), _mm_set_sd(b))); }
-static inline double max_gt(double a, double b) { return _mm_cvtsd_f64(_mm_max_sd(_mm_set_sd(a), _mm_set_sd(b))); }
-/* x < 0 ? -x : x (so -0 stays -0, as in the spec) */
-static inline double abs_lt(double x)
+static int32_t quantise(double llr)
 {
-	const __m128d v = _mm_set_sd(x);
-	const __m128d neg = _mm_cmplt_sd(v, _mm_setzero_pd());
-	return _mm_cvtsd_f64(_mm_xor_pd(v, _mm_and_pd(neg, _mm_set_sd(-0.0))));
-}
-#else
-static inline double min_lt(double a, double b) { return a < b ? a : b; }
-static inline double max_gt(double a, double b) { return a > b ? a : b; }
-static inline double abs_lt(double x) { return x < 0 ? -x : x; }
-#endif
-
-/* negative ? -x : x, as an XOR of the sign bit */
-static inline double signed_by(unsigned negative, double x)
-{
+	const double v = llr * LV_LDPC_LLR_SCALE;
 	uint64_t u;
-	memcpy(&u, &x, sizeof u);
-	u ^= (uint64_t)(negative & 1) << 63;
-	memcpy(&x, &u, sizeof x);
-	return x;
+	uint32_t negative;
+	double t;
+	int32_t k;
+	memcpy(&u, &v, sizeof u);
+	negative = (uint32_t)(u >> 63);
+	u &= ~((uint64_t)1 << 63);
+	memcpy(&t, &u, sizeof t);
+	if (t >= LMAX) return signed_by(negative, LMAX);
+	k = (int32_t)t;
+	k += t - (double)k >= (k ? 0.5 : 0x1.fffffffffffffp-2);
+	return signed_by(negative, k);
 }
 
-/* y = u > w ? u : w, then y > 0 ? y : 0 (MAXSD(a, b) is a > b ? a : b) */
-static inline double g(double x)
+/* ---- one frame at a time: the spec in plain C (int16 state, int32 arithmetic) ---- */
+
+static inline int32_t sat(int32_t x)
 {
-	return max_gt(max_gt(LDPC_G0 - LDPC_G1 * x, LDPC_K0 - LDPC_K1 * x), 0.0);
+	return x > LMAX ? LMAX : x < -LMAX ? -LMAX : x;
 }
 
-/* |a| box-plus |b| for magnitudes, in the spec's order: (mn + g(A + B)) - g(|A - B|). */
-static inline double boxplus(double A, double B)
+/*
+ * g tabulated by the compiler from the spec's formula (G_AT), for x = 0 .. G_ZERO: g(x) = 0 for
+ * every x >= G_ZERO = 1072 (both lines are <= 0 there), so g(min(x, G_ZERO)) is g(x) for any
+ * x >= 0, min(A + B, LMAX) included. A load instead of two multiplies, shifts and maxima: the
+ * scalar path runs about a quarter faster.
+ */
+#define G_LINE(x) ((G0 - ((21 * (x)) >> 6)) > (K0 - ((65 * (x)) >> 10)) ? (G0 - ((21 * (x)) >> 6)) : (K0 - ((65 * (x)) >> 10)))
+#define G_AT(x) (G_LINE(x) > 0 ? G_LINE(x) : 0)
+#define G_ZERO 1072
+#define G_4(x) G_AT(x), G_AT((x) + 1), G_AT((x) + 2), G_AT((x) + 3)
+#define G_16(x) G_4(x), G_4((x) + 4), G_4((x) + 8), G_4((x) + 12)
+#define G_64(x) G_16(x), G_16((x) + 16), G_16((x) + 32), G_16((x) + 48)
+#define G_256(x) G_64(x), G_64((x) + 64), G_64((x) + 128), G_64((x) + 192)
+static const int16_t g_table[1088] = { G_256(0), G_256(256), G_256(512), G_256(768), G_64(1024) };
+
+static inline int32_t g(int32_t x)
 {
-	const double mn = min_lt(A, B);
-	const double D = abs_lt(A - B);
-	return mn + g(A + B) - g(D);
+	return g_table[x < G_ZERO ? x : G_ZERO];
 }
 
-/* True when H * bits equals the packed syndrome (the stopping test: first failing row ends it). */
-static int syndrome_matches(const uint32_t* cp, const uint32_t* cv, uint64_t m, const uint8_t* bits, const uint8_t* syndrome)
+static inline int32_t boxplus(int32_t A, int32_t B)
 {
+	const int32_t mn = A < B ? A : B, t = A - B;
+	const int32_t y = mn + g(A + B) - g(t < 0 ? -t : t); /* g(A + B) = g(min(A + B, LMAX)): g clamps first */
+	return y > 0 ? y : 0;
+}
+
+/* Edge i of a row: its message x, signed by parity XOR (q < 0); then L[v] = sat(q + message). */
+static inline void emit(int16_t* L, int16_t* msg, const uint32_t* vars, uint32_t i, uint32_t parity, int32_t q, int32_t x)
+{
+	const int32_t out = signed_by(parity ^ ((uint32_t)q >> 31), x);
+	msg[i] = (int16_t)out;
+	L[vars[i]] = (int16_t)sat(q + out);
+}
+
+/*
+ * One row (d >= 1 edges). The spec's two folds, P_i = P_{i-1} box-plus A_i and S = S box-plus
+ * A_i, do not depend on each other, so they run in one loop (the CPU overlaps their latencies)
+ * into P[i] and S[i] = the S that x_i takes; box-plus is a function of its operands alone, so
+ * every value is the spec's. The outputs are written from i = d - 1 down to 0, as the spec
+ * writes them: a column repeated in a row keeps the last write.
+ */
+static void row_scalar(int16_t* L, int16_t* msg, const uint32_t* vars, uint32_t d, uint32_t parity,
+	int32_t* q, int32_t* a, int32_t* P, int32_t* S)
+{
+	uint32_t i;
+	for (i = 0; i < d; i++) {
+		const int32_t qi = sat((int32_t)L[vars[i]] - msg[i]);
+		q[i] = qi;
+		a[i] = qi < 0 ? -qi : qi;
+		parity ^= (uint32_t)qi >> 31;
+	}
+	if (d == 1) {
+		emit(L, msg, vars, 0, parity, q[0], LMAX);
+		return;
+	}
+	P[0] = a[0];
+	S[d - 2] = a[d - 1];
+	for (i = 1; i + 1 < d; i++) {
+		P[i] = boxplus(P[i - 1], a[i]);
+		S[d - 2 - i] = boxplus(S[d - 1 - i], a[d - 1 - i]);
+	}
+	emit(L, msg, vars, d - 1, parity, q[d - 1], P[d - 2]);
+	for (i = d - 2; i >= 1; i--) emit(L, msg, vars, i, parity, q[i], boxplus(P[i - 1], S[i]));
+	emit(L, msg, vars, 0, parity, q[0], S[0]);
+}
+
+/* True when H * word equals the packed syndrome (the first failing row ends the test). */
+static int syndrome_matches(const lv_ldpc_code* code, const uint8_t* word, const uint8_t* syndrome)
+{
+	const uint32_t *cp = code->check_ptr, *cv = code->check_vars;
 	uint64_t r;
-	for (r = 0; r < m; r++) {
-		unsigned parity = (syndrome[r >> 3] >> (7 - (r & 7))) & 1;
-		uint32_t e;
-		for (e = cp[r]; e < cp[r + 1]; e++) parity ^= bits[cv[e]];
+	for (r = 0; r < code->m; r++) {
+		uint32_t parity = syndrome_bit(syndrome, r), e;
+		for (e = cp[r]; e < cp[r + 1]; e++) parity ^= word[cv[e]];
 		if (parity & 1) return 0;
 	}
 	return 1;
 }
 
-/*
- * The spec's two folds, P_i = P_{i-1} box-plus A_i and S = S box-plus A_i, do not depend on each
- * other (only the outputs x_i take one of each), so they run side by side in one loop, where the
- * CPU overlaps their latencies, into prefix[i] = P_i and suffix[i] = the S of step i (A_{d-1}
- * folded down to A_{i+1}), for i <= d - 2; the outputs follow from the two arrays. Each value is
- * the spec's, made by the same operations on the same operands in the same argument order.
- */
+/* Work of the scalar path: L (n), R (E) as int16; q, a, P, S (dmax each) as int32. */
+typedef struct {
+	int16_t *L, *R;
+	int32_t *q, *a, *P, *S;
+} scalar_work;
 
-/* One row of one iteration, exactly as the spec says (q, a, prefix, suffix: row buffers of dmax). */
-static inline void decode_row(double* L, double* msg, const uint32_t* vars, uint32_t d, unsigned parity,
-	double* q, double* a, double* prefix, double* suffix)
+static uint64_t scalar_bytes(const lv_ldpc_code* code, uint32_t dmax)
 {
-	uint32_t i;
-	for (i = 0; i < d; i++) {
-		const double qi = L[vars[i]] - msg[i];
-		q[i] = qi;
-		a[i] = min_lt(LDPC_C, abs_lt(qi)); /* = mag > C ? C : mag */
-		parity ^= qi < 0;
-	}
-	if (d == 1) {
-		const double x = signed_by(parity ^ (q[0] < 0), LDPC_C);
-		msg[0] = x;
-		L[vars[0]] = q[0] + x;
-		return;
-	}
-	prefix[0] = a[0];
-	suffix[d - 2] = a[d - 1];
-	for (i = 1; i + 1 < d; i++) {
-		prefix[i] = boxplus(prefix[i - 1], a[i]);
-		suffix[d - 2 - i] = boxplus(suffix[d - 1 - i], a[d - 1 - i]);
-	}
-	/* i = d - 1: the prefix of all the others; then right to left, as the spec writes L. */
-	{
-		const double out = signed_by(parity ^ (q[d - 1] < 0), prefix[d - 2]);
-		msg[d - 1] = out;
-		L[vars[d - 1]] = q[d - 1] + out;
-	}
-	for (i = d - 2; i >= 1; i--) {
-		const double out = signed_by(parity ^ (q[i] < 0), boxplus(prefix[i - 1], suffix[i]));
-		msg[i] = out;
-		L[vars[i]] = q[i] + out;
-	}
-	{
-		/* i = 0 takes S = A_{d-1} box-plus ... box-plus A_1; the reference's last fold is unused. */
-		const double out = signed_by(parity ^ (q[0] < 0), suffix[0]);
-		msg[0] = out;
-		L[vars[0]] = q[0] + out;
-	}
+	return 2 * (code->n + (uint64_t)code->check_vars_len) + 16 * (uint64_t)dmax;
 }
 
-/*
- * Rows that share no variable commute: running them one after the other in either order, or side
- * by side, gives the same messages to the bit. So up to GROUP consecutive rows of one degree
- * d >= 2 that are pairwise variable-disjoint run together, one per SIMD lane, with the same
- * operations in the same order as decode_row (lane-wise IEEE arithmetic is the scalar
- * arithmetic); the layered schedule is unchanged and the box-plus chains, latency-bound one row
- * at a time, overlap. group[r] = k marks the first row of such a group of k rows, k >= smallest
- * (GROUP on the SSE2 path; 2 on the AVX2 path, whose masked lanes take groups of 2 and 3 too: on
- * the QBER 2 % code at 10^5 key bits, 1,208 of the 17,172 rows ran one at a time, a fifth of the
- * decode; now 125 do). The groups are found once per decode, greedily from the first row.
- */
-#define GROUP 4
-
-static void find_groups(const uint32_t* cp, const uint32_t* cv, uint64_t m, uint64_t n, uint32_t* stamp, uint8_t* group, unsigned smallest)
+/* Carves the scalar work from `base` (aligned to 32): the int32 buffers first, for their alignment. */
+static scalar_work scalar_layout(const lv_ldpc_code* code, uint32_t dmax, void* base)
 {
-	uint64_t r = 0, j;
-	uint32_t mark = 0;
-	for (j = 0; j < n; j++) stamp[j] = 0;
-	memset(group, 0, (size_t)m);
-	while (r + smallest <= m) {
-		const uint32_t d = cp[r + 1] - cp[r];
-		unsigned k = 0;
-		mark++;
-		if (d >= 2)
-			for (; k < GROUP && r + k < m; k++) {
-				uint32_t e;
-				int ok = cp[r + k + 1] - cp[r + k] == d;
-				/* disjoint from the group's earlier rows, whose variables carry this mark (a
-				   repeat within the row is fine: the row is stamped after it is checked) */
-				for (e = cp[r + k]; e < cp[r + k + 1] && ok; e++) ok = stamp[cv[e]] != mark;
-				if (!ok) break;
-				for (e = cp[r + k]; e < cp[r + k + 1]; e++) stamp[cv[e]] = mark;
-			}
-		if (k >= smallest) {
-			group[r] = (uint8_t)k;
-			r += k;
-		} else
-			r++;
-	}
+	scalar_work w;
+	w.q = (int32_t*)base;
+	w.a = w.q + dmax;
+	w.P = w.a + dmax;
+	w.S = w.P + dmax;
+	w.L = (int16_t*)(w.S + dmax);
+	w.R = w.L + code->n;
+	return w;
 }
 
-#if defined(__SSE2__) && !defined(LV_LDPC_PORTABLE)
-#define HAVE_GROUPS 1
-static inline __m128d abs_lt2(__m128d x)
+/* One frame, the spec's decodeFrame: writes its word to `word` (n) and returns its outcome. */
+static lv_ldpc_result decode_frame(const lv_ldpc_code* code, const uint8_t* syndrome, const double* llr,
+	uint32_t max_iterations, uint8_t* word, const scalar_work* w)
 {
-	const __m128d neg = _mm_cmplt_pd(x, _mm_setzero_pd());
-	return _mm_xor_pd(x, _mm_and_pd(neg, _mm_set1_pd(-0.0)));
-}
-
-static inline __m128d g2(__m128d x)
-{
-	const __m128d u = _mm_sub_pd(_mm_set1_pd(LDPC_G0), _mm_mul_pd(_mm_set1_pd(LDPC_G1), x));
-	const __m128d w = _mm_sub_pd(_mm_set1_pd(LDPC_K0), _mm_mul_pd(_mm_set1_pd(LDPC_K1), x));
-	return _mm_max_pd(_mm_max_pd(u, w), _mm_setzero_pd());
-}
-
-static inline __m128d boxplus2(__m128d A, __m128d B)
-{
-	const __m128d mn = _mm_min_pd(A, B);
-	const __m128d D = abs_lt2(_mm_sub_pd(A, B));
-	return _mm_sub_pd(_mm_add_pd(mn, g2(_mm_add_pd(A, B))), g2(D));
-}
-
-/* out = x with its sign flipped where parity XOR (q < 0); L[v] = q + out; msg = out: lanes 2h, 2h + 1. */
-static inline void emit2(double* L, double* const* msg, const uint32_t* const* vars, uint32_t i, int h, __m128d qv, __m128d x, __m128d parity)
-{
-	const __m128d flip = _mm_and_pd(_mm_xor_pd(_mm_cmplt_pd(qv, _mm_setzero_pd()), parity), _mm_set1_pd(-0.0));
-	const __m128d out = _mm_xor_pd(x, flip);
-	const __m128d sum = _mm_add_pd(qv, out);
-	_mm_storel_pd(&msg[2 * h][i], out);
-	_mm_storeh_pd(&msg[2 * h + 1][i], out);
-	_mm_storel_pd(&L[vars[2 * h][i]], sum);
-	_mm_storeh_pd(&L[vars[2 * h + 1][i]], sum);
-}
-
-/* GROUP = 4 rows r .. r + 3 of degree d, as two lane pairs; q, a, prefix, suffix hold 4 * dmax doubles each. */
-static void decode_group(double* L, double* R, const uint32_t* cp, const uint32_t* cv, uint64_t r, uint32_t d,
-	const uint8_t* syndrome, double* q, double* a, double* prefix, double* suffix)
-{
-	const uint32_t* vars[GROUP];
-	double* msg[GROUP];
-	__m128d parity[GROUP / 2];
-	unsigned par[GROUP];
-	uint32_t i;
-	int k, h;
-	for (k = 0; k < GROUP; k++) {
-		vars[k] = cv + cp[r + k];
-		msg[k] = R + cp[r + k];
-		par[k] = (syndrome[(r + k) >> 3] >> (7 - ((r + k) & 7))) & 1;
-	}
-	for (i = 0; i < d; i++)
-		for (k = 0; k < GROUP; k++) {
-			const double qi = L[vars[k][i]] - msg[k][i];
-			q[GROUP * i + k] = qi;
-			a[GROUP * i + k] = min_lt(LDPC_C, abs_lt(qi));
-			par[k] ^= qi < 0;
-		}
-	for (h = 0; h < GROUP / 2; h++) {
-		const uint64_t lo = par[2 * h] ? ~(uint64_t)0 : 0, hi = par[2 * h + 1] ? ~(uint64_t)0 : 0;
-		parity[h] = _mm_castsi128_pd(_mm_set_epi64x((long long)hi, (long long)lo));
-		_mm_storeu_pd(&prefix[2 * h], _mm_loadu_pd(&a[2 * h]));
-		_mm_storeu_pd(&suffix[GROUP * (d - 2) + 2 * h], _mm_loadu_pd(&a[GROUP * (d - 1) + 2 * h]));
-	}
-	for (i = 1; i + 1 < d; i++)
-		for (h = 0; h < GROUP / 2; h++) {
-			_mm_storeu_pd(&prefix[GROUP * i + 2 * h],
-				boxplus2(_mm_loadu_pd(&prefix[GROUP * (i - 1) + 2 * h]), _mm_loadu_pd(&a[GROUP * i + 2 * h])));
-			_mm_storeu_pd(&suffix[GROUP * (d - 2 - i) + 2 * h],
-				boxplus2(_mm_loadu_pd(&suffix[GROUP * (d - 1 - i) + 2 * h]), _mm_loadu_pd(&a[GROUP * (d - 1 - i) + 2 * h])));
-		}
-	for (h = 0; h < GROUP / 2; h++)
-		emit2(L, msg, vars, d - 1, h, _mm_loadu_pd(&q[GROUP * (d - 1) + 2 * h]), _mm_loadu_pd(&prefix[GROUP * (d - 2) + 2 * h]), parity[h]);
-	for (i = d - 2; i >= 1; i--)
-		for (h = 0; h < GROUP / 2; h++) {
-			const __m128d x = boxplus2(_mm_loadu_pd(&prefix[GROUP * (i - 1) + 2 * h]), _mm_loadu_pd(&suffix[GROUP * i + 2 * h]));
-			emit2(L, msg, vars, i, h, _mm_loadu_pd(&q[GROUP * i + 2 * h]), x, parity[h]);
-		}
-	for (h = 0; h < GROUP / 2; h++) emit2(L, msg, vars, 0, h, _mm_loadu_pd(&q[2 * h]), _mm_loadu_pd(&suffix[2 * h]), parity[h]);
-}
-#else
-#define HAVE_GROUPS 0
-#endif
-
-/*
- * The same group on AVX2, when the CPU has it (checked at run time, so one binary serves every
- * x86-64): its k = 2, 3 or 4 rows fill the first k lanes of one register, and the group's
- * messages are kept interleaved (row j's i-th at R[lo + k i + j], lo = the group's first edge:
- * the region is the group's own, only this function touches it, and it starts at +0 like the
- * rest), so they load and store as one vector (masked when k < 4) instead of k scalars. Unused
- * lanes compute on zeros (a box-plus of zeros is zero) and store nothing. The LLRs are loaded and
- * stored per lane (scalar: faster than VGATHERDPD here), each lane's in the row's order; the
- * operations are decode_group's, lane for lane (VMINPD, VMAXPD, VCMPPD less-than have MINSD's,
- * MAXSD's, CMPLTSD's meaning, and the file's no-contraction rule keeps every multiply and add
- * apart: target "avx2" enables no FMA). Measured on this desk: about twice decode_group's speed
- * (see ldpc.h). -DLV_LDPC_NO_AVX2 leaves it out.
- */
-#if HAVE_GROUPS && (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__)) && !defined(LV_LDPC_NO_AVX2)
-#define HAVE_AVX2_GROUPS 1
-#include <immintrin.h>
-#define LV_AVX2 __attribute__((target("avx2")))
-
-static LV_AVX2 inline __m256d abs_lt4(__m256d x)
-{
-	const __m256d neg = _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_LT_OQ);
-	return _mm256_xor_pd(x, _mm256_and_pd(neg, _mm256_set1_pd(-0.0)));
-}
-
-static LV_AVX2 inline __m256d g4(__m256d x)
-{
-	const __m256d u = _mm256_sub_pd(_mm256_set1_pd(LDPC_G0), _mm256_mul_pd(_mm256_set1_pd(LDPC_G1), x));
-	const __m256d w = _mm256_sub_pd(_mm256_set1_pd(LDPC_K0), _mm256_mul_pd(_mm256_set1_pd(LDPC_K1), x));
-	return _mm256_max_pd(_mm256_max_pd(u, w), _mm256_setzero_pd());
-}
-
-static LV_AVX2 inline __m256d boxplus4(__m256d A, __m256d B)
-{
-	const __m256d mn = _mm256_min_pd(A, B);
-	const __m256d D = abs_lt4(_mm256_sub_pd(A, B));
-	return _mm256_sub_pd(_mm256_add_pd(mn, g4(_mm256_add_pd(A, B))), g4(D));
-}
-
-/* Edge i of the group's rows: out = x with its sign flipped where parity XOR (q < 0); msg = out; L[v] = q + out. */
-static LV_AVX2 __attribute__((always_inline)) inline void emit4(double* L, double* msg, const uint32_t* v, size_t d, size_t i, __m256d qv, __m256d x,
-	__m256d parity, unsigned lanes, __m256i mask)
-{
-	const __m256d flip = _mm256_and_pd(_mm256_xor_pd(_mm256_cmp_pd(qv, _mm256_setzero_pd(), _CMP_LT_OQ), parity), _mm256_set1_pd(-0.0));
-	const __m256d out = _mm256_xor_pd(x, flip);
-	const __m256d sum = _mm256_add_pd(qv, out);
-	const __m128d low = _mm256_castpd256_pd128(sum), high = _mm256_extractf128_pd(sum, 1);
-	if (lanes == 4) {
-		_mm256_storeu_pd(&msg[4 * i], out);
-		_mm_storel_pd(&L[v[i]], low);
-		_mm_storeh_pd(&L[v[d + i]], low);
-		_mm_storel_pd(&L[v[2 * d + i]], high);
-		_mm_storeh_pd(&L[v[3 * d + i]], high);
-		return;
-	}
-	_mm256_maskstore_pd(&msg[lanes * i], mask, out);
-	_mm_storel_pd(&L[v[i]], low);
-	_mm_storeh_pd(&L[v[d + i]], low);
-	if (lanes == 3) _mm_storel_pd(&L[v[2 * d + i]], high);
-}
-
-/* `lanes` consecutive rows r .. r + lanes - 1 of degree d (their edges are consecutive: row k's i-th is v[k d + i]). */
-static LV_AVX2 __attribute__((always_inline)) inline void group_avx2(double* L, double* R, const uint32_t* cp, const uint32_t* cv, uint64_t r, uint32_t degree,
-	const uint8_t* syndrome, double* q, double* a, double* prefix, double* suffix, unsigned lanes)
-{
-	const __m256i mask = _mm256_set_epi64x(lanes > 3 ? -1 : 0, lanes > 2 ? -1 : 0, -1, -1);
-	const size_t d = degree;
-	const uint32_t* v = cv + cp[r];
-	double* msg = R + cp[r];
-	const __m256d zero = _mm256_setzero_pd(), sign = _mm256_set1_pd(-0.0), C = _mm256_set1_pd(LDPC_C);
-	__m256d parity;
-	unsigned par = 0;
-	size_t i;
-	int k;
-	for (k = 0; k < (int)lanes; k++) par |= ((syndrome[(r + k) >> 3] >> (7 - ((r + k) & 7))) & 1u) << k;
-	for (i = 0; i < d; i++) {
-		const __m128d l01 = _mm_loadh_pd(_mm_load_sd(&L[v[i]]), &L[v[d + i]]);
-		const __m128d l23 = lanes == 4 ? _mm_loadh_pd(_mm_load_sd(&L[v[2 * d + i]]), &L[v[3 * d + i]]) : lanes == 3 ? _mm_load_sd(&L[v[2 * d + i]]) : _mm_setzero_pd();
-		const __m256d mi = lanes == 4 ? _mm256_loadu_pd(&msg[4 * i]) : _mm256_maskload_pd(&msg[lanes * i], mask);
-		const __m256d qi = _mm256_sub_pd(_mm256_insertf128_pd(_mm256_castpd128_pd256(l01), l23, 1), mi);
-		const __m256d neg = _mm256_cmp_pd(qi, zero, _CMP_LT_OQ);
-		_mm256_storeu_pd(&q[4 * i], qi);
-		_mm256_storeu_pd(&a[4 * i], _mm256_min_pd(C, _mm256_xor_pd(qi, _mm256_and_pd(neg, sign))));
-		par ^= (unsigned)_mm256_movemask_pd(neg);
-	}
-	parity = _mm256_castsi256_pd(_mm256_set_epi64x(-(long long)((par >> 3) & 1), -(long long)((par >> 2) & 1),
-		-(long long)((par >> 1) & 1), -(long long)(par & 1)));
-	{
-		__m256d P = _mm256_loadu_pd(a), S = _mm256_loadu_pd(&a[4 * (d - 1)]);
-		_mm256_storeu_pd(prefix, P);
-		_mm256_storeu_pd(&suffix[4 * (d - 2)], S);
-		for (i = 1; i + 1 < d; i++) {
-			P = boxplus4(P, _mm256_loadu_pd(&a[4 * i]));
-			S = boxplus4(S, _mm256_loadu_pd(&a[4 * (d - 1 - i)]));
-			_mm256_storeu_pd(&prefix[4 * i], P);
-			_mm256_storeu_pd(&suffix[4 * (d - 2 - i)], S);
-		}
-	}
-	emit4(L, msg, v, d, d - 1, _mm256_loadu_pd(&q[4 * (d - 1)]), _mm256_loadu_pd(&prefix[4 * (d - 2)]), parity, lanes, mask);
-	for (i = d - 2; i >= 1; i--)
-		emit4(L, msg, v, d, i, _mm256_loadu_pd(&q[4 * i]), boxplus4(_mm256_loadu_pd(&prefix[4 * (i - 1)]), _mm256_loadu_pd(&suffix[4 * i])), parity, lanes, mask);
-	emit4(L, msg, v, d, 0, _mm256_loadu_pd(q), _mm256_loadu_pd(suffix), parity, lanes, mask);
-}
-
-/* One copy of group_avx2 per group size, so the full group's loads and stores stay unmasked. */
-static LV_AVX2 void decode_group_avx2(double* L, double* R, const uint32_t* cp, const uint32_t* cv, uint64_t r, uint32_t d,
-	const uint8_t* syndrome, double* q, double* a, double* prefix, double* suffix, unsigned lanes)
-{
-	if (lanes == 4) group_avx2(L, R, cp, cv, r, d, syndrome, q, a, prefix, suffix, 4);
-	else if (lanes == 3) group_avx2(L, R, cp, cv, r, d, syndrome, q, a, prefix, suffix, 3);
-	else group_avx2(L, R, cp, cv, r, d, syndrome, q, a, prefix, suffix, 2);
-}
-
-static int have_avx2(void)
-{
-	return __builtin_cpu_supports("avx2") ? 1 : 0;
-}
-#else
-#define HAVE_AVX2_GROUPS 0
-#endif
-
-lv_ldpc_status lv_ldpc_decode(const lv_ldpc_code* code, const uint8_t* syndrome, size_t syndrome_len,
-	const double* llr, size_t llr_len, uint64_t max_iterations, uint8_t* bits, size_t bits_len,
-	void* work, size_t work_len, lv_ldpc_result* result, lv_ldpc_fault* fault)
-{
-	uint32_t dmax, it;
-	uint64_t n, m, r, j;
-	size_t need;
-	const uint32_t *cp, *cv;
-	double *L, *R, *q, *a, *prefix, *suffix;
-	uint8_t* group;
-	lv_ldpc_status st;
-#if HAVE_AVX2_GROUPS
-	const int avx2 = have_avx2(); /* one path for the whole decode: the groups' message layout is the path's */
-#endif
-
-	if ((st = check_code(code, &dmax, fault)) != LV_LDPC_OK) return st;
-	if ((st = check_syndrome(code, syndrome, syndrome_len, fault)) != LV_LDPC_OK) return st;
-	n = code->n;
-	m = code->m;
-	if (!llr) FAIL(LV_LDPC_E_NULL, 0, 0);
-	if (llr_len != n) FAIL(LV_LDPC_E_LLR_LENGTH, 0, llr_len);
-	for (j = 0; j < n; j++)
-		if (llr[j] != llr[j]) FAIL(LV_LDPC_E_LLR_NAN, j, 0);
-	if (max_iterations < 1 || max_iterations > LV_LDPC_MAX_ITERATIONS) FAIL(LV_LDPC_E_MAX_ITERATIONS, 0, max_iterations);
-	if (!bits || !result || !work) FAIL(LV_LDPC_E_NULL, 0, 0);
-	if (bits_len != n) FAIL(LV_LDPC_E_BITS_LENGTH, 0, bits_len);
-	need = work_bytes(code, dmax);
-	if (work_len < need) FAIL(LV_LDPC_E_WORK, 0, work_len);
-
-	cp = code->check_ptr;
-	cv = code->check_vars;
-	L = (double*)work;
-	R = L + n;
-	q = R + code->check_vars_len;
-	a = q + GROUP * (size_t)dmax;
-	prefix = a + GROUP * (size_t)dmax;
-	suffix = prefix + GROUP * (size_t)dmax;
-	group = (uint8_t*)(suffix + GROUP * (size_t)dmax);
-	/* The group marks, found with a stamp per variable that lives where L and R will (the first
-	   4n bytes of the work: n doubles of L are at least that), before they are filled. */
-	if (HAVE_GROUPS) find_groups(cp, cv, m, n, (uint32_t*)work, group,
-#if HAVE_AVX2_GROUPS
-		avx2 ? 2 :
-#endif
-		GROUP);
-	else memset(group, 0, (size_t)m);
-	memcpy(L, llr, (size_t)n * sizeof(double));
-	for (j = 0; j < code->check_vars_len; j++) R[j] = 0.0;
-
+	const uint32_t *cp = code->check_ptr, *cv = code->check_vars;
+	const uint64_t n = code->n, m = code->m;
+	lv_ldpc_result res;
+	uint64_t r, j;
+	uint32_t it;
+	for (j = 0; j < n; j++) w->L[j] = (int16_t)quantise(llr[j]);
+	memset(w->R, 0, sizeof(int16_t) * code->check_vars_len);
 	for (it = 1; it <= max_iterations; it++) {
 		for (r = 0; r < m; r++) {
-			const uint32_t lo = cp[r];
-			const uint32_t d = cp[r + 1] - lo;
-			if (d == 0) continue;
-#if HAVE_GROUPS
-			if (group[r]) {
-				const unsigned lanes = group[r];
-#if HAVE_AVX2_GROUPS
-				if (avx2) decode_group_avx2(L, R, cp, cv, r, d, syndrome, q, a, prefix, suffix, lanes);
-				else
-#endif
-					decode_group(L, R, cp, cv, r, d, syndrome, q, a, prefix, suffix);
-				r += lanes - 1;
-				continue;
-			}
-#endif
-			decode_row(L, R + lo, cv + lo, d, (syndrome[r >> 3] >> (7 - (r & 7))) & 1, q, a, prefix, suffix);
+			const uint32_t lo = cp[r], d = cp[r + 1] - lo;
+			if (d) row_scalar(w->L, w->R + lo, cv + lo, d, syndrome_bit(syndrome, r), w->q, w->a, w->P, w->S);
 		}
-		for (j = 0; j < n; j++) bits[j] = L[j] < 0;
-		if (syndrome_matches(cp, cv, m, bits, syndrome)) {
-			result->iterations = it;
-			result->converged = 1;
-			wipe(work, need);
-			return LV_LDPC_OK;
+		for (j = 0; j < n; j++) word[j] = (uint8_t)((uint16_t)w->L[j] >> 15);
+		if (syndrome_matches(code, word, syndrome)) {
+			res.iterations = it;
+			res.converged = 1;
+			return res;
 		}
 	}
-	result->iterations = (uint32_t)max_iterations;
-	result->converged = 0;
-	wipe(work, need);
+	res.iterations = max_iterations;
+	res.converged = 0;
+	return res;
+}
+
+/* ---- 16 frames side by side: AVX2, chosen at run time ---- */
+
+#if !defined(LV_LDPC_PORTABLE) && !defined(LV_LDPC_NO_AVX2) && (defined(__GNUC__) || defined(__clang__)) && \
+	(defined(__x86_64__) || defined(__i386__))
+#define HAVE_LANES 1
+#include <immintrin.h>
+#define LV_AVX2 __attribute__((target("avx2")))
+#define LV_AVX2_INLINE __attribute__((target("avx2"), always_inline)) inline
+
+/*
+ * Frame k of the 16 in the register lives in int16 lane k: its running LLR of variable v at
+ * L[16 v + k], its message on edge e at R[16 e + k], its syndrome bit r at SY[16 r + k] (-1 for a
+ * 1: only the sign bit counts), so each access of a row is one aligned 32-byte vector. The
+ * spec's operations map one to one onto lane-wise instructions: sat(L - R) is VPSUBSW then a
+ * floor at -LMAX (VPSUBSW alone stops at -32768), |q| is VPABSW, 21x >> 6 and 65x >> 10 are
+ * VPMULHW by 21 * 1024 and 65 * 64 (x >= 0, so the high half is the floor), min(A + B, LMAX) is
+ * VPADDSW, and the box-plus's mn + g - g cannot leave int16 (g(s) = 0 once min(A, B) > 535, and
+ * g <= 170), so wrapping adds give the spec's value before the clamp at 0.
+ */
+typedef struct {
+	int16_t *L, *R, *SY;
+	__m256i *q, *a, *P, *S;
+} lane_work;
+
+static LV_AVX2_INLINE __m256i g16(__m256i x)
+{
+	const __m256i u = _mm256_sub_epi16(_mm256_set1_epi16(G0), _mm256_mulhi_epi16(x, _mm256_set1_epi16(21 * 1024)));
+	const __m256i w = _mm256_sub_epi16(_mm256_set1_epi16(K0), _mm256_mulhi_epi16(x, _mm256_set1_epi16(65 * 64)));
+	return _mm256_max_epi16(_mm256_max_epi16(u, w), _mm256_setzero_si256());
+}
+
+static LV_AVX2_INLINE __m256i boxplus16(__m256i A, __m256i B)
+{
+	const __m256i mn = _mm256_min_epi16(A, B), D = _mm256_abs_epi16(_mm256_sub_epi16(A, B));
+	return _mm256_max_epi16(_mm256_sub_epi16(_mm256_add_epi16(mn, g16(_mm256_adds_epi16(A, B))), g16(D)), _mm256_setzero_si256());
+}
+
+/* Edge i of a row in every lane: its message x, negated where parity XOR q is negative (VPSIGNW by
+   a never-zero value with that sign); then L[v] = sat(q + message). */
+static LV_AVX2_INLINE void emit16(int16_t* L, int16_t* msg, const uint32_t* v, uint32_t i, __m256i parity, __m256i q, __m256i x)
+{
+	const __m256i out = _mm256_sign_epi16(x, _mm256_or_si256(_mm256_xor_si256(parity, q), _mm256_set1_epi16(1)));
+	_mm256_store_si256((__m256i*)&msg[LANES * (size_t)i], out);
+	_mm256_store_si256((__m256i*)&L[LANES * (size_t)v[i]], _mm256_max_epi16(_mm256_adds_epi16(q, out), _mm256_set1_epi16(-LMAX)));
+}
+
+/*
+ * One layered iteration of all 16 lanes. keep_lanes[k] is 0 in the lanes of a frame in its first
+ * iteration, whose messages still hold the previous frame's: each is read once an iteration
+ * before it is written, so masking the reads is the spec's R = 0 (clearing R, strided, would
+ * cost as much as an iteration). Outputs are written from i = d - 1 down to 0, as the spec writes.
+ */
+static LV_AVX2 __attribute__((noinline)) void iterate16(const lv_ldpc_code* code, const lane_work* w, const int16_t* keep_lanes)
+{
+	const uint32_t *const cp = code->check_ptr, *const cv = code->check_vars;
+	const uint64_t m = code->m;
+	/* the arrays in locals: the vector stores could alias w's fields */
+	int16_t *const L = w->L, *const R = w->R;
+	const int16_t* const SY = w->SY;
+	__m256i *const q = w->q, *const a = w->a, *const P = w->P, *const S = w->S;
+	const __m256i floor16 = _mm256_set1_epi16(-LMAX), keep = _mm256_load_si256((const __m256i*)keep_lanes);
+	uint64_t r;
+	uint32_t i;
+	for (r = 0; r < m; r++) {
+		const uint32_t lo = cp[r], d = cp[r + 1] - lo;
+		const uint32_t* v;
+		int16_t* msg;
+		__m256i parity;
+		if (d == 0) continue; /* (check_vars may be NULL when there are no edges) */
+		v = cv + lo;
+		msg = R + (size_t)LANES * lo;
+		parity = _mm256_load_si256((const __m256i*)&SY[(size_t)LANES * r]);
+		for (i = 0; i < d; i++) {
+			const __m256i l = _mm256_load_si256((const __m256i*)&L[(size_t)LANES * v[i]]);
+			const __m256i old = _mm256_and_si256(keep, _mm256_load_si256((const __m256i*)&msg[LANES * (size_t)i]));
+			const __m256i qi = _mm256_max_epi16(_mm256_subs_epi16(l, old), floor16);
+			q[i] = qi;
+			a[i] = _mm256_abs_epi16(qi);
+			parity = _mm256_xor_si256(parity, qi);
+		}
+		if (d == 1) {
+			emit16(L, msg, v, 0, parity, q[0], _mm256_set1_epi16(LMAX));
+			continue;
+		}
+		P[0] = a[0];
+		S[d - 2] = a[d - 1];
+		for (i = 1; i + 1 < d; i++) {
+			P[i] = boxplus16(P[i - 1], a[i]);
+			S[d - 2 - i] = boxplus16(S[d - 1 - i], a[d - 1 - i]);
+		}
+		emit16(L, msg, v, d - 1, parity, q[d - 1], P[d - 2]);
+		for (i = d - 2; i >= 1; i--) emit16(L, msg, v, i, parity, q[i], boxplus16(P[i - 1], S[i]));
+		emit16(L, msg, v, 0, parity, q[0], S[0]);
+	}
+}
+
+/* Bit k set where lane k of v is negative (VPACKSSWB keeps the sign; per 128-bit half). */
+static LV_AVX2_INLINE unsigned lanes_of(__m256i v)
+{
+	const unsigned mask = (unsigned)_mm256_movemask_epi8(_mm256_packs_epi16(v, _mm256_setzero_si256()));
+	return (mask & 0xFFu) | ((mask >> 8) & 0xFF00u);
+}
+
+/* The lanes whose hard decisions (L < 0) miss some syndrome bit. The scan stops once every lane
+   in `active` has missed one: most iterations, within the first rows. */
+static LV_AVX2 __attribute__((noinline)) unsigned failing16(const lv_ldpc_code* code, const lane_work* w, unsigned active)
+{
+	const uint32_t *const cp = code->check_ptr, *const cv = code->check_vars;
+	const int16_t *const L = w->L, *const SY = w->SY;
+	__m256i bad = _mm256_setzero_si256();
+	uint64_t r;
+	uint32_t e;
+	for (r = 0; r < code->m; r++) {
+		__m256i p = _mm256_load_si256((const __m256i*)&SY[(size_t)LANES * r]);
+		for (e = cp[r]; e < cp[r + 1]; e++) p = _mm256_xor_si256(p, _mm256_load_si256((const __m256i*)&L[(size_t)LANES * cv[e]]));
+		bad = _mm256_or_si256(bad, p);
+		if ((r & 15) == 15 && (lanes_of(bad) & active) == active) break;
+	}
+	return lanes_of(bad);
+}
+
+/* Puts a frame into lane k: its quantised LLRs and its syndrome (its messages: see iterate16). */
+static void lane_load(const lv_ldpc_code* code, const lane_work* w, unsigned k, const uint8_t* syndrome, const double* llr)
+{
+	uint64_t j;
+	for (j = 0; j < code->n; j++) w->L[LANES * (size_t)j + k] = (int16_t)quantise(llr[j]);
+	for (j = 0; j < code->m; j++) w->SY[LANES * (size_t)j + k] = (int16_t)-(int32_t)syndrome_bit(syndrome, j);
+}
+
+/* Lane k's hard decisions, its frame's word. */
+static void lane_word(const lv_ldpc_code* code, const lane_work* w, unsigned k, uint8_t* word)
+{
+	uint64_t j;
+	for (j = 0; j < code->n; j++) word[j] = (uint8_t)((uint16_t)w->L[LANES * (size_t)j + k] >> 15);
+}
+
+static lane_work lane_layout(const lv_ldpc_code* code, uint32_t dmax, void* base)
+{
+	lane_work w;
+	w.q = (__m256i*)base;
+	w.a = w.q + dmax;
+	w.P = w.a + dmax;
+	w.S = w.P + dmax;
+	w.L = (int16_t*)(w.S + dmax);
+	w.R = w.L + LANES * (size_t)code->n;
+	w.SY = w.R + LANES * (size_t)code->check_vars_len;
+	return w;
+}
+
+/*
+ * All the frames through the 16 lanes: each lane takes the next frame as soon as its own
+ * converges or reaches max_iterations, so the lanes stay busy whatever the frames' iteration
+ * counts. Lanes without a frame run on (zeros at first, then their last frame) and are ignored.
+ */
+static void decode_lanes(const lv_ldpc_code* code, const uint8_t* syndromes, const double* llrs, uint64_t frames,
+	uint32_t max_iterations, uint8_t* bits, lv_ldpc_result* results, const lane_work* w)
+{
+	const size_t n = (size_t)code->n, bytes = (size_t)((code->m + 7) >> 3);
+	uint64_t slot[LANES], next = 0;
+	uint32_t done[LANES]; /* iterations run on the lane's frame */
+	unsigned active = 0, k;
+	_Alignas(32) int16_t keep[LANES];
+	for (k = 0; k < LANES; k++) {
+		done[k] = 0;
+		if (next < frames) {
+			lane_load(code, w, k, syndromes + bytes * next, llrs + n * next);
+			slot[k] = next++;
+			active |= 1u << k;
+		} else {
+			uint64_t j;
+			slot[k] = 0;
+			for (j = 0; j < code->n; j++) w->L[LANES * (size_t)j + k] = 0;
+			for (j = 0; j < code->m; j++) w->SY[LANES * (size_t)j + k] = 0;
+		}
+	}
+	while (active) {
+		unsigned bad;
+		for (k = 0; k < LANES; k++) keep[k] = (int16_t)((active >> k & 1) && done[k] ? -1 : 0);
+		iterate16(code, w, keep);
+		bad = failing16(code, w, active);
+		for (k = 0; k < LANES; k++) {
+			if (!(active >> k & 1)) continue;
+			if (++done[k] < max_iterations && (bad >> k & 1)) continue;
+			lane_word(code, w, k, bits + n * slot[k]);
+			results[slot[k]].iterations = done[k];
+			results[slot[k]].converged = !(bad >> k & 1);
+			done[k] = 0;
+			if (next < frames) {
+				lane_load(code, w, k, syndromes + bytes * next, llrs + n * next);
+				slot[k] = next++;
+			} else
+				active &= ~(1u << k);
+		}
+	}
+}
+
+static uint64_t lane_bytes(const lv_ldpc_code* code, uint32_t dmax)
+{
+	return 2 * LANES * (code->n + (uint64_t)code->check_vars_len + code->m) + 32 * 4 * (uint64_t)dmax;
+}
+
+/* The lanes when the CPU has them and there are frames enough to fill them. */
+static int use_lanes(uint64_t frames)
+{
+	return frames >= LANE_MIN_FRAMES && __builtin_cpu_supports("avx2");
+}
+#else
+#define HAVE_LANES 0
+#endif
+
+/* ---- the entry points ---- */
+
+/* The path's bytes, plus 31 to align the start to 32; over SIZE_MAX (32-bit hosts) it cannot be had. */
+static uint64_t work_bytes(const lv_ldpc_code* code, uint32_t dmax, uint64_t frames)
+{
+#if HAVE_LANES
+	if (use_lanes(frames)) return lane_bytes(code, dmax) + 31;
+#else
+	(void)frames;
+#endif
+	return scalar_bytes(code, dmax) + 31;
+}
+
+static void* align32(void* work)
+{
+	return (uint8_t*)work + ((32 - ((uintptr_t)work & 31)) & 31);
+}
+
+lv_ldpc_status lv_ldpc_work_size(const lv_ldpc_code* code, uint64_t frames, size_t* work_size, lv_ldpc_fault* fault)
+{
+	uint32_t dmax;
+	uint64_t bytes;
+	lv_ldpc_status st = check_code(code, &dmax, fault);
+	if (st != LV_LDPC_OK) return st;
+	if (!work_size) FAIL(LV_LDPC_E_NULL, 0, 0);
+	if (frames == 0) FAIL(LV_LDPC_E_FRAMES, 0, 0);
+	bytes = work_bytes(code, dmax, frames);
+	*work_size = bytes > SIZE_MAX ? SIZE_MAX : (size_t)bytes;
+	return LV_LDPC_OK;
+}
+
+/* The frames' syndromes and LLRs, in the reference's order (checkLdpcDecodeArgs); *frames = their count. */
+static lv_ldpc_status check_frames(const lv_ldpc_code* code, const uint8_t* syndromes, size_t syndromes_len,
+	const double* llrs, size_t llr_len, uint64_t* frames, lv_ldpc_fault* fault)
+{
+	const uint64_t n = code->n, m = code->m, bytes = (m + 7) >> 3;
+	uint64_t f, i;
+	if (!llrs) FAIL(LV_LDPC_E_NULL, 0, 0);
+	if (llr_len == 0 || llr_len % n) FAIL(LV_LDPC_E_LLR_LENGTH, 0, llr_len);
+	f = llr_len / n;
+	if (!syndromes) FAIL(LV_LDPC_E_NULL, 0, 0);
+	if (f > SIZE_MAX / bytes || syndromes_len != f * bytes) FAIL(LV_LDPC_E_SYNDROME_LENGTH, f, syndromes_len);
+	if (m & 7)
+		for (i = 0; i < f; i++)
+			if (syndromes[(i + 1) * bytes - 1] & (0xFFu >> (m & 7))) FAIL(LV_LDPC_E_SYNDROME_PADDING, i, 0);
+	for (i = 0; i < llr_len; i++)
+		if (llrs[i] != llrs[i]) FAIL(LV_LDPC_E_LLR_NAN, i, 0);
+	*frames = f;
+	return LV_LDPC_OK;
+}
+
+lv_ldpc_status lv_ldpc_decode(const lv_ldpc_code* code, const uint8_t* syndromes, size_t syndromes_len,
+	const double* llrs, size_t llr_len, uint64_t max_iterations, uint8_t* bits, size_t bits_len,
+	lv_ldpc_result* results, size_t results_len, void* work, size_t work_len, lv_ldpc_fault* fault)
+{
+	uint32_t dmax;
+	uint64_t frames, need, k;
+	lv_ldpc_status st;
+
+	if ((st = check_code(code, &dmax, fault)) != LV_LDPC_OK) return st;
+	if ((st = check_frames(code, syndromes, syndromes_len, llrs, llr_len, &frames, fault)) != LV_LDPC_OK) return st;
+	if (max_iterations < 1 || max_iterations > LV_LDPC_MAX_ITERATIONS) FAIL(LV_LDPC_E_MAX_ITERATIONS, 0, max_iterations);
+	if (!bits) FAIL(LV_LDPC_E_NULL, 0, 0);
+	if (bits_len != llr_len) FAIL(LV_LDPC_E_BITS_LENGTH, llr_len, bits_len);
+	if (!results) FAIL(LV_LDPC_E_NULL, 0, 0);
+	if (results_len != frames) FAIL(LV_LDPC_E_RESULTS_LENGTH, frames, results_len);
+	if (!work) FAIL(LV_LDPC_E_NULL, 0, 0);
+	need = work_bytes(code, dmax, frames);
+	if (need > SIZE_MAX || work_len < need) FAIL(LV_LDPC_E_WORK, 0, work_len);
+
+#if HAVE_LANES
+	if (use_lanes(frames)) {
+		const lane_work w = lane_layout(code, dmax, align32(work));
+		decode_lanes(code, syndromes, llrs, frames, (uint32_t)max_iterations, bits, results, &w);
+		wipe(work, (size_t)need);
+		return LV_LDPC_OK;
+	}
+#endif
+	{
+		const scalar_work w = scalar_layout(code, dmax, align32(work));
+		const size_t n = (size_t)code->n, bytes = (size_t)((code->m + 7) >> 3);
+		for (k = 0; k < frames; k++)
+			results[k] = decode_frame(code, syndromes + bytes * k, llrs + n * k, (uint32_t)max_iterations, bits + n * k, &w);
+	}
+	wipe(work, (size_t)need);
 	return LV_LDPC_OK;
 }
 
@@ -547,7 +555,7 @@ lv_ldpc_status lv_ldpc_syndrome(const lv_ldpc_code* code, const uint8_t* bits, s
 	lv_ldpc_status st;
 	if ((st = check_code(code, &dmax, fault)) != LV_LDPC_OK) return st;
 	if (!bits || !out) FAIL(LV_LDPC_E_NULL, 0, 0);
-	if (bits_len != code->n) FAIL(LV_LDPC_E_BITS_LENGTH, 0, bits_len);
+	if (bits_len != code->n) FAIL(LV_LDPC_E_BITS_LENGTH, code->n, bits_len);
 	for (j = 0; j < code->n; j++)
 		if (bits[j] > 1) FAIL(LV_LDPC_E_BIT_VALUE, j, bits[j]);
 	if (out_len != (size_t)((code->m + 7) >> 3)) FAIL(LV_LDPC_E_OUT_LENGTH, 0, out_len);
@@ -578,18 +586,23 @@ const char* lv_ldpc_describe(const lv_ldpc_fault* fault, const lv_ldpc_code* cod
 	case LV_LDPC_E_CHECK_PTR_ORDER: snprintf(buffer, size, "\"code.checkPtr\" decreases at row %llu", index); break;
 	case LV_LDPC_E_COLUMN: snprintf(buffer, size, "\"code.checkVars[%llu]\" = %llu is not a column of n = %llu", index, value, n); break;
 	case LV_LDPC_E_SYNDROME_LENGTH:
-		snprintf(buffer, size, "\"syndrome\" expected Uint8Array of length %llu (%llu bits packed)", (m + 7) >> 3, m);
+		snprintf(buffer, size, "\"syndromes\" expected Uint8Array of length %llu (%llu frames of %llu bits packed), got %llu", index * ((m + 7) >> 3),
+			index, m, value);
 		break;
-	case LV_LDPC_E_SYNDROME_PADDING: snprintf(buffer, size, "\"syndrome\" expected zero padding bits"); break;
-	case LV_LDPC_E_LLR_LENGTH: snprintf(buffer, size, "\"channelLlr\" expected Float64Array of length %llu", n); break;
-	case LV_LDPC_E_LLR_NAN: snprintf(buffer, size, "\"channelLlr[%llu]\" is NaN", index); break;
+	case LV_LDPC_E_SYNDROME_PADDING: snprintf(buffer, size, "\"syndromes\" expected zero padding bits (frame %llu)", index); break;
+	case LV_LDPC_E_LLR_LENGTH:
+		snprintf(buffer, size, "\"channelLlrs\" expected Float64Array of a positive multiple of n = %llu values, got %llu", n, value);
+		break;
+	case LV_LDPC_E_LLR_NAN: snprintf(buffer, size, "\"channelLlrs[%llu]\" is NaN", index); break;
 	case LV_LDPC_E_MAX_ITERATIONS:
 		snprintf(buffer, size, "\"maxIterations\" expected an integer in [1, %u], got %llu", LV_LDPC_MAX_ITERATIONS, value);
 		break;
-	case LV_LDPC_E_BITS_LENGTH: snprintf(buffer, size, "\"bits\" expected Uint8Array of length %llu, got length=%llu", n, value); break;
+	case LV_LDPC_E_BITS_LENGTH: snprintf(buffer, size, "\"bits\" expected Uint8Array of length %llu, got length=%llu", index, value); break;
 	case LV_LDPC_E_BIT_VALUE: snprintf(buffer, size, "\"bits[%llu]\" expected 0 or 1, got %llu", index, value); break;
 	case LV_LDPC_E_OUT_LENGTH: snprintf(buffer, size, "\"out\" expected Uint8Array of length %llu", (m + 7) >> 3); break;
 	case LV_LDPC_E_WORK: snprintf(buffer, size, "work buffer too small (%llu bytes)", value); break;
+	case LV_LDPC_E_RESULTS_LENGTH: snprintf(buffer, size, "\"results\" expected %llu entries, got %llu", index, value); break;
+	case LV_LDPC_E_FRAMES: snprintf(buffer, size, "\"frames\" expected at least 1"); break;
 	default: snprintf(buffer, size, "unknown LDPC status %d", (int)fault->status); break;
 	}
 	return buffer;

@@ -3,47 +3,55 @@
  *
  * The same functions as src/qkd/ldpc/decode.ts and src/qkd/ldpc/syndrome.ts (the reference) and
  * hal/kernels.ts (the port): layered box-plus belief propagation with the piecewise-linear
- * Jacobian correction, exactly as the header of decode.ts specifies it, so every float64 message
- * is the reference's to the bit (only IEEE-754 +, -, *, compare; no fused multiply-add: the file
- * turns contraction off and refuses to build where doubles are evaluated in wider precision).
+ * Jacobian correction in 16-bit fixed point (LLRs in units of 1/256, saturated at +-32767),
+ * exactly as the header of decode.ts specifies it. Integers only, so every build, CPU and
+ * runtime gives the same bits.
+ *
+ * One call decodes one or more frames of one code: frame k's syndrome is
+ * syndromes[k * ceil(m / 8) ...], its channel LLRs llrs[k * n ...], its word bits[k * n ...], its
+ * outcome results[k]; the frame count is llr_len / n. Each frame's outcome is the one a call with
+ * that frame alone gives.
  *
  * The code is H (m x n) in compressed rows: row r has columns check_vars[check_ptr[r] ..
  * check_ptr[r+1]). Syndromes are m bits packed most significant bit first with zero padding;
- * words are one bit per byte (0/1). Channel LLRs are log(P(0)/P(1)), +-Infinity allowed
- * (shortened bits), NaN refused; punctured bits carry 0.
+ * words are one bit per byte (0/1). Channel LLRs are log(P(0)/P(1)) as doubles, +-Infinity
+ * allowed (shortened bits), NaN refused; punctured bits carry 0.
  *
- * Memory: the caller provides every buffer. lv_ldpc_work_size() checks the code and says how
- * many bytes of work a decode needs: 8(n + E + 16 dmax) + m (E edges, dmax the largest row
- * degree): the running LLRs, one message per edge, four row buffers for a group of four rows
- * decoded side by side, and a mark per row. About 49 bytes per code bit at rate 0.6, 36 at rate
- * 0.5 (E ~ 3.5 n). Nothing is allocated inside; the work is wiped before returning (it holds
- * information about the key).
+ * Memory: the caller provides every buffer; lv_ldpc_work_size() checks the code and says how
+ * many bytes of work a decode of that many frames needs on this build and CPU. With E edges
+ * (check_vars_len) and dmax the largest row degree:
+ *   16 lanes (AVX2 at run time and frames >= 2):  32 (n + E + m) + 128 dmax + 31
+ *     (each lane's running LLRs, messages and syndrome bits in int16, four row buffers of dmax
+ *     vectors of 32 bytes, 31 to align the start to 32 bytes)
+ *   a frame at a time (otherwise):                  2 (n + E) + 16 dmax + 31
+ *     (running LLRs and messages in int16, four row buffers of dmax int32)
+ * the same for any number of frames on one path. At 10^5 key bits (QBER 2 %: n 101,011,
+ * m 17,172, E 619,491) that is 23.6 MB for the lanes and 1.4 MB for a frame at a time. A size
+ * over SIZE_MAX (a 32-bit host) is reported as SIZE_MAX and refused. Nothing is allocated
+ * inside; the work is wiped before returning (it holds information about the key). A caller that
+ * allocates the work afresh for each call pays for its first touch: 2-4 ms a frame more in a call
+ * of 32 frames at 10^5 key bits (page faults on 23.6 MB); reusing the buffer avoids it (both
+ * bindings keep theirs between calls).
  *
- * Speed: the layered schedule is sequential by nature; rows that share no variable commute, so
- * groups of four such rows run side by side in SIMD lanes (same operations, same order, same
- * bits): one AVX2 register when the CPU has AVX2 (checked at run time; -DLV_LDPC_NO_AVX2 leaves
- * that path out), else two SSE2 registers; -DLV_LDPC_PORTABLE or a CPU without SSE2 runs one row
- * at a time. Measured on this desk (shared 2-core x86-64 VM, CPU time of a C driver over the
- * frames of bench/ldpc.ts at 10^5 key bits): 14-16 ns per edge per iteration with SSE2 groups,
- * 6-9 ns with AVX2 groups (the scalar LLR loads and the box-plus chains now share the time;
- * running two groups in lockstep or prefetching further ahead did not help). The forward and
- * backward folds of a row then ran as one interleaved loop (their latencies overlap; every value
- * is made as before): 4.8 ns, and `npx tsx bench/ldpc-native.ts 5` went from 70.2 to 56.2 ms a
- * frame at QBER 2 % and from 54.2 to 48.6 ms at 5 % (1.42 -> 1.78, 1.84 -> 2.06 Mbit/s). What
- * remains is mostly the scattered LLR loads (L is n doubles, 0.8 MB at n = 10^5, beside a 1 MB
- * L2): perf puts a quarter of the time outside the box-plus, waiting on them. The two-line
- * correction that replaced the one line (a second multiply, subtract and max per g) costs about
- * a tenth more per iteration and saves about as many iterations at the planned f (2 %, f 1.14:
- * 19.4 mean instead of 21.3): `npx tsx bench/ldpc-native.ts 5` gave 63.1 and 53.1 ms a frame at
- * 2 and 5 % (1.59, 1.88 Mbit/s) on a loaded desk. Four frames of one code decoded side by side
- * in the lanes instead (contiguous loads, no gathers; bit-exact) were only 1.2-1.35x faster per
- * frame: their messages, 32 bytes an edge, stream from memory. The two lines were then moved
- * onto the curve (decode.ts: new constants, same operations), which costs nothing per iteration.
- * The rows left out of groups of four (7 % of them at QBER 2 %, decoded one at a time) took a
- * fifth of the time: the AVX2 path now also takes runs of 2 and 3 such rows, in masked lanes, and
- * the pass that prefetched the next group's LLRs is gone (it had come to cost more than it hid).
- * `npx tsx bench/ldpc-native.ts 20`, old and new builds alternated twice, a fuzzer on the other
- * core: native / reference 7.8-8.3x -> 9.7-10.0x at 2 %, 12.3-12.6x -> 13.7-13.8x at 5 %.
+ * Speed: the layered schedule is sequential within a frame, so frames of one code run side by
+ * side instead: with AVX2 (checked at run time; -DLV_LDPC_NO_AVX2 leaves that path out) 16
+ * frames sit in the 16-bit lanes of one register, frame k's running LLR of variable v at
+ * L[16 v + k] and its message on edge e at R[16 e + k], so every access is one contiguous vector;
+ * a lane whose frame is done takes the next frame at once, so a call may carry any number of
+ * frames. A single frame, another CPU, or -DLV_LDPC_PORTABLE: one frame at a time, in plain C.
+ * Every path gives the same bits. Measured on this desk (noisy 2-core x86-64 VM, AMD EPYC; CPU
+ * time of a C driver, 32 frames of tools/ldpc-design/frames.ts at 10^5 key bits and the
+ * engine's f, max_iterations 100, gcc -O2, the work buffer reused; another benchmark on the other
+ * core):
+ *   QBER 2 %: lanes (32 frames a call) 11.0-11.5 ms a frame (8.7-9.1 Mbit/s of key; the design
+ *             study, run beside it, 10.6-11.4 ms); a frame at a time 98-102 ms (1.0 Mbit/s); the
+ *             float64 decoder this one replaced (AVX2 row groups) 36.6-38.6 ms (2.6-2.7 Mbit/s)
+ *   QBER 5 %: lanes 10.8-11.7 ms (8.6-9.2 Mbit/s); a frame at a time 109-112 ms (0.9 Mbit/s);
+ *             float64 37.5-39.7 ms (2.5-2.7 Mbit/s)
+ * The lanes cost the same whether 1 or 16 of them carry a frame: one frame there takes 1.15-2.1
+ * times as long as alone, two frames 0.62-0.92 times as long as the two one after the other,
+ * three 0.43-0.74 times (10^4 and 10^5 key bits at QBER 2 %, 10^5 at 5 %, 10^6 at 1 %; the
+ * dearer single frames at 10^6, whose lanes stream 236 MB). So the lanes start at two frames.
  */
 #ifndef LV_LDPC_H
 #define LV_LDPC_H
@@ -58,6 +66,9 @@ extern "C" {
 /* The reference's bounds: iterations a caller may ask for; sizes a binding may pass (2^31). */
 #define LV_LDPC_MAX_ITERATIONS 100000u
 #define LV_LDPC_MAX_N ((uint32_t)1 << 31)
+/* The fixed point: an LLR of x is held as round(256 x) (half away from zero), saturated at +-32767. */
+#define LV_LDPC_LLR_SCALE 256
+#define LV_LDPC_LLR_MAX 32767
 
 typedef enum {
 	LV_LDPC_OK = 0,
@@ -68,18 +79,20 @@ typedef enum {
 	LV_LDPC_E_CHECK_VARS,       /* check_ptr[0] != 0 or check_ptr[m] != check_vars_len */
 	LV_LDPC_E_CHECK_PTR_ORDER,  /* check_ptr decreases at row `index` */
 	LV_LDPC_E_COLUMN,           /* check_vars[index] = value >= n */
-	LV_LDPC_E_SYNDROME_LENGTH,  /* syndrome_len != ceil(m / 8) */
-	LV_LDPC_E_SYNDROME_PADDING, /* a padding bit of the syndrome is set */
-	LV_LDPC_E_LLR_LENGTH,       /* llr_len != n */
-	LV_LDPC_E_LLR_NAN,          /* llr[index] is NaN */
+	LV_LDPC_E_SYNDROME_LENGTH,  /* syndromes_len != frames * ceil(m / 8) (index = frames, value = syndromes_len) */
+	LV_LDPC_E_SYNDROME_PADDING, /* a padding bit of frame `index`'s syndrome is set */
+	LV_LDPC_E_LLR_LENGTH,       /* llr_len is 0 or not a multiple of n (value = llr_len) */
+	LV_LDPC_E_LLR_NAN,          /* llrs[index] is NaN */
 	LV_LDPC_E_MAX_ITERATIONS,   /* max_iterations outside [1, LV_LDPC_MAX_ITERATIONS] */
-	LV_LDPC_E_BITS_LENGTH,      /* bits_len != n */
+	LV_LDPC_E_BITS_LENGTH,      /* bits_len != frames * n (decode) or n (syndrome) (index = that, value = bits_len) */
 	LV_LDPC_E_BIT_VALUE,        /* bits[index] = value is neither 0 nor 1 (syndrome input) */
 	LV_LDPC_E_OUT_LENGTH,       /* out_len != ceil(m / 8) (syndrome output) */
-	LV_LDPC_E_WORK,             /* work_len < lv_ldpc_work_size(...) */
+	LV_LDPC_E_WORK,             /* work_len < lv_ldpc_work_size(...) (value = work_len) */
+	LV_LDPC_E_RESULTS_LENGTH,   /* results_len != frames (index = frames, value = results_len) */
+	LV_LDPC_E_FRAMES,           /* frames = 0 (lv_ldpc_work_size) */
 } lv_ldpc_status;
 
-#define LV_LDPC_STATUS_COUNT 17
+#define LV_LDPC_STATUS_COUNT 19
 
 /* H in compressed rows, with the lengths of its arrays as the caller holds them. */
 typedef struct {
@@ -104,27 +117,36 @@ typedef struct {
 } lv_ldpc_result;
 
 /*
- * Checks the code (in the reference's order) and sets *work_size to the work bytes a decode
- * needs. `fault` may be NULL.
+ * Checks the code (in the reference's order) and sets *work_size to the work bytes a decode of
+ * `frames` frames needs on this build and CPU. `fault` may be NULL.
  */
-lv_ldpc_status lv_ldpc_work_size(const lv_ldpc_code* code, size_t* work_size, lv_ldpc_fault* fault);
+lv_ldpc_status lv_ldpc_work_size(const lv_ldpc_code* code, uint64_t frames, size_t* work_size, lv_ldpc_fault* fault);
 
 /*
- * Decodes: writes the word to bits[0 .. n) and the outcome to *result. Every argument is checked
- * before anything is written (code, syndrome, LLRs, max_iterations, then the output and work
- * lengths); on a status other than LV_LDPC_OK, bits and *result are left untouched.
+ * Decodes llr_len / n frames: writes frame k's word to bits[k n .. (k + 1) n) and its outcome to
+ * results[k]. Every argument is checked before anything is written, in the reference's order
+ * (code, the LLRs' length, the syndromes' length, each frame's syndrome padding, each LLR for
+ * NaN, max_iterations; then bits_len, results_len, work_len); on a status other than
+ * LV_LDPC_OK, bits and results are left untouched.
  */
-lv_ldpc_status lv_ldpc_decode(const lv_ldpc_code* code, const uint8_t* syndrome, size_t syndrome_len,
-	const double* llr, size_t llr_len, uint64_t max_iterations, uint8_t* bits, size_t bits_len,
-	void* work, size_t work_len, lv_ldpc_result* result, lv_ldpc_fault* fault);
+lv_ldpc_status lv_ldpc_decode(const lv_ldpc_code* code, const uint8_t* syndromes, size_t syndromes_len,
+	const double* llrs, size_t llr_len, uint64_t max_iterations, uint8_t* bits, size_t bits_len,
+	lv_ldpc_result* results, size_t results_len, void* work, size_t work_len, lv_ldpc_fault* fault);
 
 /* s = H * bits over GF(2), packed to out[0 .. ceil(m / 8)). No work buffer needed. */
 lv_ldpc_status lv_ldpc_syndrome(const lv_ldpc_code* code, const uint8_t* bits, size_t bits_len,
 	uint8_t* out, size_t out_len, lv_ldpc_fault* fault);
 
 /*
- * The message for a fault, worded as the TypeScript reference words it (e.g. "\"channelLlr[7]\"
- * is NaN"), so every implementation fails the same way. Returns `buffer`.
+ * The message for a fault, worded as the TypeScript reference words it (e.g. "\"channelLlrs[7]\"
+ * is NaN"), so every implementation fails the same way. Returns `buffer`. With F frames (llr_len
+ * / n) and B = ceil(m / 8), the decode's messages are:
+ *   LV_LDPC_E_LLR_LENGTH        "channelLlrs" expected Float64Array of a positive multiple of n = <n> values, got <value>
+ *   LV_LDPC_E_SYNDROME_LENGTH   "syndromes" expected Uint8Array of length <F B> (<F> frames of <m> bits packed), got <value>
+ *   LV_LDPC_E_SYNDROME_PADDING  "syndromes" expected zero padding bits (frame <index>)
+ *   LV_LDPC_E_LLR_NAN           "channelLlrs[<index>]" is NaN
+ * lv_ldpc_describe learns F from fault->value of the length faults only, so the syndrome-length
+ * fault carries F in `index`.
  */
 const char* lv_ldpc_describe(const lv_ldpc_fault* fault, const lv_ldpc_code* code, char* buffer, size_t size);
 

@@ -124,9 +124,10 @@ static napi_value auto_method(napi_env env, napi_callback_info info)
 }
 
 /* ---- LDPC (native/kernels/ldpc.c)
- *   ldpcDecode(code, syndrome, channelLlr, maxIterations) -> { bits: Uint8Array(n), iterations, converged }
+ *   ldpcDecode(code, syndromes, channelLlrs, maxIterations) -> { bits: Uint8Array(F n), outcomes: Int32Array(F) }
+ *       F = channelLlrs.length / n frames; outcome k = iterations, negated when frame k did not converge
  *   ldpcSyndrome(code, bits) -> Uint8Array of ceil(m / 8) bytes
- *   ldpcWorkBytes(code) -> bytes of work a decode of this code allocates
+ *   ldpcWorkBytes(code, frames) -> bytes of work a decode of that many frames allocates
  * code = { n, m, checkPtr: Uint32Array, checkVars: Uint32Array }. A fault throws the message the
  * TypeScript reference would (lv_ldpc_describe). */
 
@@ -206,52 +207,107 @@ static int ldpc_code_views(napi_env env, const ldpc_code_values* v, lv_ldpc_code
 		return NULL;                                                             \
 	} while (0)
 
+/*
+ * The decoder's work, kept between calls of this environment: a fresh buffer costs its page faults
+ * on every call (24 MB for 16 frames of 10^5 key bits: 2-4 ms a frame). The kernel wipes it before
+ * returning, so it holds nothing between calls; one larger than LDPC_WORK_KEEP is freed at once.
+ */
+#define LDPC_WORK_KEEP ((size_t)64 << 20)
+typedef struct {
+	void* data;
+	size_t size;
+} ldpc_work_cache;
+
+static void ldpc_work_finalize(napi_env env, void* data, void* hint)
+{
+	ldpc_work_cache* cache = data;
+	(void)env;
+	(void)hint;
+	free(cache->data);
+	free(cache);
+}
+
+/* `need` bytes of work: the kept buffer when it is large enough; *fresh says the caller must free it. */
+static void* ldpc_work(napi_env env, size_t need, int* fresh)
+{
+	ldpc_work_cache* cache = NULL;
+	*fresh = 0;
+	if (need > LDPC_WORK_KEEP) {
+		*fresh = 1;
+		return malloc(need);
+	}
+	if (napi_get_instance_data(env, (void**)&cache) != napi_ok) return NULL;
+	if (!cache) {
+		if (!(cache = calloc(1, sizeof *cache))) return NULL;
+		if (napi_set_instance_data(env, cache, ldpc_work_finalize, NULL) != napi_ok) {
+			free(cache);
+			return NULL;
+		}
+	}
+	if (cache->size < need) {
+		free(cache->data);
+		cache->data = malloc(need);
+		cache->size = cache->data ? need : 0;
+	}
+	return cache->data;
+}
+
 static napi_value ldpc_decode(napi_env env, napi_callback_info info)
 {
-	size_t argc = 4, syndrome_len, llr_len, need;
-	napi_value argv[4], buffer = NULL, bits_value = NULL, result, v;
+	size_t argc = 4, syndromes_len, llr_len, frames = 0, need = 0, k;
+	napi_value argv[4], buffer, bits_value = NULL, outcomes_value = NULL, result;
 	lv_ldpc_code code;
 	ldpc_code_values values;
 	lv_ldpc_fault fault = { LV_LDPC_OK, 0, 0 };
-	lv_ldpc_result outcome;
+	lv_ldpc_result* results = NULL;
 	lv_ldpc_status status;
-	uint8_t *syndrome, *bits = NULL, refused_bits = 0;
-	double* llr;
+	uint8_t *syndromes, *bits = NULL, refused_bits = 0;
+	int32_t* outcomes = NULL;
+	double* llrs;
 	uint64_t max_iterations;
-	void* work;
+	void* work = NULL;
+	int fresh_work = 0;
 
 	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-	if (argc < 4) THROW(type_error, "ldpcDecode: expected (code, syndrome, channelLlr, maxIterations), got %u arguments", (unsigned)argc);
+	if (argc < 4) THROW(type_error, "ldpcDecode: expected (code, syndromes, channelLlrs, maxIterations), got %u arguments", (unsigned)argc);
 	if (!ldpc_code_arg(env, argv[0], &code, &values)) return NULL;
 	if (!ldpc_integer_arg(env, argv[3], "maxIterations", 1, LV_LDPC_MAX_ITERATIONS, &max_iterations)) return NULL;
-	/* The word's buffer is allocated only once the caller's LLRs show n is real (8n bytes exist). */
+	/* The outputs are allocated only once the caller's LLRs show the frames are real (8n bytes each). */
 	if (!ldpc_code_views(env, &values, &code)) return NULL;
-	if (!ldpc_typed_arg(env, argv[1], napi_uint8_array, "syndrome", "Uint8Array", &syndrome_len)) return NULL;
-	if (!ldpc_typed_arg(env, argv[2], napi_float64_array, "channelLlr", "Float64Array", &llr_len)) return NULL;
-	if (llr_len == code.n) {
-		if (napi_create_arraybuffer(env, (size_t)code.n, (void**)&bits, &buffer) != napi_ok ||
-			napi_create_typedarray(env, napi_uint8_array, (size_t)code.n, buffer, 0, &bits_value) != napi_ok)
+	if (!ldpc_typed_arg(env, argv[1], napi_uint8_array, "syndromes", "Uint8Array", &syndromes_len)) return NULL;
+	if (!ldpc_typed_arg(env, argv[2], napi_float64_array, "channelLlrs", "Float64Array", &llr_len)) return NULL;
+	if (llr_len && llr_len % code.n == 0) {
+		frames = llr_len / (size_t)code.n;
+		if (napi_create_arraybuffer(env, llr_len, (void**)&bits, &buffer) != napi_ok ||
+			napi_create_typedarray(env, napi_uint8_array, llr_len, buffer, 0, &bits_value) != napi_ok ||
+			napi_create_arraybuffer(env, 4 * frames, (void**)&outcomes, &buffer) != napi_ok ||
+			napi_create_typedarray(env, napi_int32_array, frames, buffer, 0, &outcomes_value) != napi_ok)
 			return NULL;
 	} else
-		bits = &refused_bits; /* the decode refuses the call (at the latest on the LLRs' length) before writing */
+		bits = &refused_bits; /* the decode refuses the call on the LLRs' length before writing */
 	/* Addresses after the last allocation. */
 	if (!ldpc_code_views(env, &values, &code)) return NULL;
-	syndrome = ldpc_typed_arg(env, argv[1], napi_uint8_array, "syndrome", "Uint8Array", &syndrome_len);
-	llr = ldpc_typed_arg(env, argv[2], napi_float64_array, "channelLlr", "Float64Array", &llr_len);
-	if (!syndrome || !llr) return NULL;
-	if ((status = lv_ldpc_work_size(&code, &need, &fault)) != LV_LDPC_OK) LDPC_FAULT(fault, code);
-	work = malloc(need ? need : 1);
-	if (!work) THROW(error, "ldpcDecode: out of memory (%llu bytes of work)", (unsigned long long)need);
-	status = lv_ldpc_decode(&code, syndrome, syndrome_len, llr, llr_len, max_iterations, bits, (size_t)code.n, work, need, &outcome, &fault);
-	free(work);
+	syndromes = ldpc_typed_arg(env, argv[1], napi_uint8_array, "syndromes", "Uint8Array", &syndromes_len);
+	llrs = ldpc_typed_arg(env, argv[2], napi_float64_array, "channelLlrs", "Float64Array", &llr_len);
+	if (!syndromes || !llrs) return NULL;
+	if ((status = lv_ldpc_work_size(&code, frames ? frames : 1, &need, &fault)) != LV_LDPC_OK) LDPC_FAULT(fault, code);
+	work = ldpc_work(env, need ? need : 1, &fresh_work);
+	results = malloc(sizeof(lv_ldpc_result) * (frames ? frames : 1));
+	if (!work || !results) {
+		if (fresh_work) free(work);
+		free(results);
+		THROW(error, "ldpcDecode: out of memory (%llu bytes of work)", (unsigned long long)need);
+	}
+	status = lv_ldpc_decode(&code, syndromes, syndromes_len, llrs, llr_len, max_iterations, bits, frames ? llr_len : 0,
+		results, frames, work, need, &fault);
+	if (fresh_work) free(work);
+	for (k = 0; k < frames; k++) outcomes[k] = results[k].converged ? (int32_t)results[k].iterations : -(int32_t)results[k].iterations;
+	free(results);
 	if (status != LV_LDPC_OK) LDPC_FAULT(fault, code);
 	if (!bits_value) THROW(error, "ldpcDecode: internal error: a call with %llu LLRs for n = %llu was accepted", (unsigned long long)llr_len, (unsigned long long)code.n);
 	napi_create_object(env, &result);
 	napi_set_named_property(env, result, "bits", bits_value);
-	napi_create_uint32(env, outcome.iterations, &v);
-	napi_set_named_property(env, result, "iterations", v);
-	napi_get_boolean(env, outcome.converged != 0, &v);
-	napi_set_named_property(env, result, "converged", v);
+	napi_set_named_property(env, result, "outcomes", outcomes_value);
 	return result;
 }
 
@@ -281,15 +337,17 @@ static napi_value ldpc_syndrome(napi_env env, napi_callback_info info)
 
 static napi_value ldpc_work_bytes(napi_env env, napi_callback_info info)
 {
-	size_t argc = 1, need;
-	napi_value argv[1], result;
+	size_t argc = 2, need;
+	napi_value argv[2], result;
 	lv_ldpc_code code;
 	ldpc_code_values values;
 	lv_ldpc_fault fault = { LV_LDPC_OK, 0, 0 };
+	uint64_t frames;
 	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-	if (argc < 1) THROW(type_error, "ldpcWorkBytes: expected (code)");
+	if (argc < 2) THROW(type_error, "ldpcWorkBytes: expected (code, frames)");
 	if (!ldpc_code_arg(env, argv[0], &code, &values) || !ldpc_code_views(env, &values, &code)) return NULL;
-	if (lv_ldpc_work_size(&code, &need, &fault) != LV_LDPC_OK) LDPC_FAULT(fault, code);
+	if (!ldpc_integer_arg(env, argv[1], "frames", 1, 4294967295.0, &frames)) return NULL;
+	if (lv_ldpc_work_size(&code, frames, &need, &fault) != LV_LDPC_OK) LDPC_FAULT(fault, code);
 	napi_create_double(env, (double)need, &result);
 	return result;
 }

@@ -146,9 +146,9 @@ export abstract class BlockParty<FrontState extends string> extends Party<FrontS
         throw new QkdAbort(QkdAbortReason.PEER_INCONSISTENT, 'the reconciliation plan differs from the one the public reading gives');
       const failed = new Uint8Array(this.frames);
       const parts: Uint8Array[] = [];
+      const corrected = r.correct(plan, m.syndromes, front.key.subarray(0, this.frames * plan.payloadBits), front.planningQber, this.options.kernels);
       for (let f = 0; f < this.frames; f++) {
-        const mine = front.key.subarray(f * plan.payloadBits, (f + 1) * plan.payloadBits);
-        const out = r.correct(plan, m.syndromes[f]!, mine, front.planningQber, this.options.kernels);
+        const out = corrected[f]!;
         if (out.converged) {
           parts.push(out.payload);
           this.errorsCorrected += out.flipped;

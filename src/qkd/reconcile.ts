@@ -30,6 +30,10 @@ export interface Reconciliation {
   encodePlan(plan: ReconcilePlan): Uint8Array;
   /** Alice: the packed syndrome of one frame's payload (fills punctured positions from `entropy`). */
   syndrome(plan: ReconcilePlan, payload: Uint8Array, entropy: Entropy): Uint8Array;
-  /** Bob: his payload corrected to match Alice's syndrome, through the Kernels port. */
-  correct(plan: ReconcilePlan, syndrome: Uint8Array, payload: Uint8Array, qber: number, kernels: Kernels): CorrectedFrame;
+  /**
+   * Bob: his frames corrected to match Alice's syndromes, all in one call of the Kernels port
+   * (frames of one plan decode faster together). `payloads` holds the frames' payloads back to
+   * back, one per syndrome; returns one CorrectedFrame per frame, in order.
+   */
+  correct(plan: ReconcilePlan, syndromes: readonly Uint8Array[], payloads: Uint8Array, qber: number, kernels: Kernels): CorrectedFrame[];
 }

@@ -1,17 +1,18 @@
 /**
- * How much the decoder's box-plus correction costs: the layered decoder of src/qkd/ldpc/decode.ts
- * (layeredDecode: same schedule, same clamping, same order) with its correction g(x) ≈ ln(1 + e^−x) swapped,
+ * How much the decoder's box-plus correction costs: the float64 layered decoder of float-decode.ts
+ * (src/qkd/ldpc/decode.ts's predecessor; layeredDecode: same schedule, same clamping, same order)
+ * with its correction g(x) ≈ ln(1 + e^−x) swapped,
  * on the frames of bench/ldpc.ts (same plan, code, layout and seeded channel). Offline only:
  * the exact correction uses Math.log1p/Math.exp, which no two runtimes need agree on.
  * `npx tsx tools/ldpc-design/correction.ts <qber> <efficiency> <frames> <g> [keyBits=100000]`
- * with g `spec` (decode.ts's own box-plus: referenceLdpcDecode exactly) or one of
+ * with g `spec` (float-decode.ts's own box-plus: floatLdpcDecode exactly) or one of
  * _corrections.ts (exact, line1, under2, tan3);
  * prints frames lost and the mean iterations (100 at most).
  */
 import { ldpcBenchFrames, sameKey } from '../../bench/_ldpc-frames.ts';
 import { planReconciliation } from '../../src/qkd/ldpc/adapt.ts';
 import { ldpcCode } from '../../src/qkd/ldpc/code.ts';
-import { layeredDecode } from '../../src/qkd/ldpc/decode.ts';
+import { layeredDecode } from './float-decode.ts';
 import { BOXPLUS_NAMES, boxplusFor } from './_corrections.ts';
 
 const [qber, efficiency, frames] = process.argv.slice(2, 5).map(Number) as [number, number, number];

@@ -1,7 +1,7 @@
 /**
  * Discretised density evolution of a degree profile on the BSC, and a hill-climb over profiles.
  * Offline only (Node). Messages live on the LLR grid kΔ, |kΔ| ≤ 25 (Δ = 0.1; sums saturate at
- * the ends); the check rule is decode.ts's own box-plus (`spec`, default) or exact sum-product
+ * the ends); the check rule is float-decode.ts's own box-plus (`spec`, default) or exact sum-product
  * (`--check tanh`), tabulated pairwise on the grid (rounded to the nearest point); checks are
  * concentrated (two consecutive degrees), the fold of d − 1 inputs is built by repeated squaring.
  * Deterministic, so candidates compare without Monte-Carlo noise (popde.ts checks the result).

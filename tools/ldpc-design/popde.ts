@@ -7,9 +7,9 @@
  * h(p) = (1 − rate)/f), whether the bit error rate of the population falls below 10^-4 and in how
  * many iterations. The profile is profileFor(rate, 10^6) unless --profile gives one (degree:node
  * fraction pairs), so a candidate can be checked before it goes into profiles.ts. The check rule
- * is exact sum-product (tanh) unless --check names decode.ts's box-plus (`spec`) or a correction
+ * is exact sum-product (tanh) unless --check names float-decode.ts's box-plus (`spec`) or a correction
  * of _corrections.ts folded the same way (|a| ⊞ |b| = min + g(A + B) − g(|A − B|), inputs
- * clamped at 1000 as decode.ts does): what a correction costs in threshold, apart from any code.
+ * clamped at 1000 as float-decode.ts does): what a correction costs in threshold, apart from any code.
  */
 import { LdpcRandom } from '../../src/qkd/ldpc/_prng.ts';
 import { BOXPLUS_NAMES, boxplusFor } from './_corrections.ts';

@@ -1,6 +1,8 @@
 /*
  * Design study (offline, x86-64 with AVX2): can the LDPC decoder reach 10 Mbit/s on one core?
- * Not part of the product; native/kernels/ldpc.c is the decoder.
+ * It led to the product decoder (src/qkd/ldpc/decode.ts, native/kernels/ldpc.c), which is this
+ * arithmetic and layout; the study still times the float64 decoder it replaced beside the lanes,
+ * so it needs that decoder's source: `git show ecc9e2b:native/kernels/ldpc.c` (and ldpc.h).
  *
  * Why a new layout: ldpc.c runs up to four rows of one frame side by side, and its time goes
  * mostly to the scattered loads and stores of the running LLRs L[v] (n doubles, gathered and
@@ -8,18 +10,19 @@
  * lane: frame k's L[v] and message on edge e sit beside the other frames' (L[16 v + k],
  * R[16 e + k]), so every access is one contiguous 32-byte vector and nothing is gathered.
  *
- * The arithmetic is decode.ts's layered box-plus with its two-line correction, in fixed point:
- * LLRs in units of 1/256 (int16, saturated at +-32767), g(x) = max(170 - (21 x >> 6),
- * 68 - (65 x >> 10), 0) (the constants of decode.ts at this scale; 21/64 and 65/1024 are
+ * The arithmetic is float-decode.ts's layered box-plus with its two-line correction, in fixed
+ * point: LLRs in units of 1/256 (int16, saturated at +-32767), g(x) = max(170 - (21 x >> 6),
+ * 68 - (65 x >> 10), 0) (float-decode.ts's constants at this scale; 21/64 and 65/1024 are
  * VPMULHW by 21504 and 4160), each box-plus clamped at 0, the sums saturating. The scalar twin
  * below is the same arithmetic in plain C, frame by frame: the lanes must equal it (word,
  * iterations, convergence) or the run fails. A lane whose frame converges (its syndrome holds
  * after an iteration) or reaches the iteration cap takes the next frame at once.
  *
- * Run (frames from tools/ldpc-design/frames.ts):
+ * Run (frames from tools/ldpc-design/frames.ts; "ldpc.c" below is the float64 decoder of ecc9e2b):
  *   npx tsx tools/ldpc-design/frames.ts 0.02 100000 96 /tmp/f2.bin
- *   cc -O2 -std=gnu11 -ffp-contract=off -mavx2 -Inative/kernels tools/ldpc-design/q16-batch.c \
- *     native/kernels/ldpc.c -o /tmp/q16 && /tmp/q16 /tmp/f2.bin
+ *   mkdir -p /tmp/float && for f in ldpc.c ldpc.h; do git show ecc9e2b:native/kernels/$f > /tmp/float/$f; done
+ *   cc -O2 -std=gnu11 -ffp-contract=off -mavx2 -I/tmp/float tools/ldpc-design/q16-batch.c \
+ *     /tmp/float/ldpc.c -o /tmp/q16 && /tmp/q16 /tmp/f2.bin
  * It prints, for the same frames: ldpc.c (one frame at a time) and the 16-lane decoder, in
  * CPU ms a frame and key Mbit/s; frames converged and mean iterations of each; and how many
  * converged words the two share.

@@ -53,7 +53,8 @@ export const ldpcSuites: VectorSuites = {
     const aliceKey = randomBits(rng, layout.keyPositions.length);
     const frame = aliceFrame(layout, aliceKey, randomBits(rng, layout.punctured));
     const bobKey = flip(rng, aliceKey, input.errors);
-    const r = referenceLdpcDecode(code, ldpcSyndrome(code, frame), bobChannelLlr(layout, bobKey, input.llrMagnitude), input.maxIterations);
+    const decoded = referenceLdpcDecode(code, ldpcSyndrome(code, frame), bobChannelLlr(layout, bobKey, input.llrMagnitude), input.maxIterations);
+    const r = { bits: decoded.bits, ...decoded.frames[0]! };
     const decodedKey = frameKeyBits(layout, r.bits);
     let errorsLeft = 0;
     for (let i = 0; i < aliceKey.length; i++) errorsLeft += decodedKey[i]! ^ aliceKey[i]!;
@@ -105,7 +106,7 @@ export const ldpcInputs: VectorInputs = {
     ],
   },
   'ldpc-decode': {
-    description: 'layered box-plus decoding (src/qkd/ldpc/decode.ts): converged, iterations, SHA-256 of the packed word, key errors left',
+    description: 'layered box-plus decoding in 16-bit fixed point (src/qkd/ldpc/decode.ts): converged, iterations, SHA-256 of the packed word, key errors left',
     cases: [
       { name: 'no errors: 1 iteration', input: { n: 1000, rate: 0.6, seed: 2, punctured: 0, shortened: 0, layoutSeed: 0, wordSeed: 1, errors: 0, llrMagnitude: LLR_3, maxIterations: 30 } },
       { name: 'n 1000, rate 0.6, 40 errors', input: { n: 1000, rate: 0.6, seed: 2, punctured: 0, shortened: 0, layoutSeed: 0, wordSeed: 2, errors: 40, llrMagnitude: LLR_3, maxIterations: 50 } },
