@@ -32,7 +32,8 @@ export async function startRig(args: string[]): Promise<RigProcess> {
   });
   const stats = () => new Promise<any>((resolve) => {
     if (proc.exitCode !== null || proc.signalCode !== null) return resolve(null);
-    proc.once('exit', () => resolve(JSON.parse(/RIG stats (.*)/.exec(out)?.[1] ?? 'null')));
+    // 'close', not 'exit': only then has all of its stdout been read
+    proc.once('close', () => resolve(JSON.parse(/RIG stats (.*)/.exec(out)?.[1] ?? 'null')));
     proc.kill('SIGTERM');
   });
   return { proc, port, stats };
@@ -48,7 +49,8 @@ async function runXsScript(entry: string, tag: string, options: Record<string, u
   let out = '', err = '';
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (err += d));
-  const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+  // 'close', not 'exit': 'exit' may come before the last of stdout is read (seen under load: exit 0, no line)
+  const code = await new Promise<number | null>((resolve) => proc.once('close', resolve));
   const lines = taggedLines(out, tag);
   if (code !== 0 || lines.length !== 1) throw new Error(`lvxs ${entry} exited with ${code}: ${err.slice(0, 2000)}`);
   return lines[0];
