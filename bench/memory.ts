@@ -58,5 +58,5 @@ console.log(`  plus, native only, on the C heap for the frame's decode: ${kb(blo
 console.log('\nXS heap allocated by one LDPC decode alone (16,384 key bits at 2 %, chunks + slots in use just after it)');
 for (const r of results)
   console.log(`  ${r.kernels.padEnd(38)} n ${r.decode.n}, ${r.decode.iterations} it: ${kb(r.decode.chunks + r.decode.slots)} (${((r.decode.chunks + r.decode.slots) / r.decode.n).toFixed(1)} B/bit)`);
-console.log(`  native: plus ${kb(blockWork)} on the C heap, freed on return`);
+console.log(`  native: plus ${kb(blockWork)} on the C heap, wiped on return and kept for the next decode`);
 if (ref.id !== nat.id) process.exitCode = 1;
