@@ -2,15 +2,16 @@
  * `npm run bench:ldpc-native -- [frames] [--qber 0.02,0.05] [--key-bits 100000] [--xs-key-bits 10000]`
  * The native LDPC decoder (native/kernels/ldpc.c) beside the TypeScript reference, one run side by
  * side: the frames of bench/ldpc.ts (plan → mother code → layout → Alice's syndrome → Bob's BSC
- * LLRs; seeded LdpcRandom), all in one call as the engine batches them (default 64, DECODE_BATCH_FRAMES), decoded by
- * both on Node (N-API), by the native kernel again one frame a call (its single-frame path), and
- * inside lvxs by the xsmc kernel. Prints per QBER: the plan (rate, leak, f), FER and iterations
- * (the same frames, the same outcomes: any difference between implementations fails the run),
- * sifted key Mbit/s of each and the native / reference ratios on Node; on XS the native Mbit/s at
- * the full size and the ratio native / reference at --xs-key-bits (the XS reference at 10^5 bits
- * takes minutes a frame);
- * the native Mbit/s also over the process's CPU time (nat cpu: what wall time shows on an idle box);
- * and the working memory per decoded bit (the C decoder's work; the code's own arrays apart).
+ * LLRs; seeded LdpcRandom), all in one call as the engine batches them (default 64,
+ * DECODE_BATCH_FRAMES), decoded by both on Node (N-API), by the native kernel again one frame a
+ * call (its single-frame path), and inside lvxs by the xsmc kernel. Prints per QBER: the plan
+ * (rate, leak, f), FER and iterations (the same frames, the same outcomes: any difference between
+ * implementations fails the run), sifted key Mbit/s of each and the native / reference ratios on
+ * Node; the native Mbit/s over the process's CPU time (nat cpu: what wall time shows on an idle
+ * box); the working memory per decoded bit (the C decoder's work; the code's own arrays apart);
+ * the native Mbit/s of the same frames in calls of fewer frames (16, 32, …: what
+ * DECODE_BATCH_FRAMES trades); on XS the native Mbit/s at the full size and the ratio native /
+ * reference at --xs-key-bits (the XS reference at 10^5 bits takes minutes a frame).
  */
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -79,6 +80,7 @@ const wire = (label: string, code: LdpcCodeView, syndromes: Uint8Array, llrs: Fl
 console.log(`LDPC decode, native C vs TypeScript reference: ${frames} frame(s) of ${keyBits} key bits per QBER in one call (the native lanes take 16 at a time), BSC, max ${maxIterations} iterations (backend ${native.backend})`);
 console.log('nat: the batch in one call; nat1: the same frames one call each (the single-frame path)');
 console.log('qber   rate   leak      f     FER  it(avg)   ref ms  nat ms  nat1 ms  ref Mbit/s  nat Mbit/s  nat1 Mbit/s  nat/ref  nat1/ref  nat cpu Mbit/s  work B/bit (1, 16 frames)');
+const bySizeLines: string[] = [];
 for (const qber of qbers) {
   const { plan, code, frames: list, syndromes, llrs } = makeBatch(qber, keyBits, frames);
   let t = performance.now();
@@ -102,19 +104,30 @@ for (const qber of qbers) {
       throw new Error(`qber ${qber}, frame ${k}: native alone and reference differ`);
   }
   if (ldpcOutcomeDigest(nat) !== ldpcOutcomeDigest(ref)) throw new Error(`qber ${qber}: native batch and reference differ`);
+  const mbit = (ms: number) => (plan.keyBits * frames) / ms / 1000;
   let failures = 0;
   let iterations = 0;
   list.forEach((frame, k) => {
     if (!nat.frames[k]!.converged || !sameKey(frame, nat.bits.subarray(k * code.n, (k + 1) * code.n))) failures++;
     iterations += nat.frames[k]!.iterations;
   });
+  // the same frames in calls of fewer frames: what DECODE_BATCH_FRAMES trades (the lanes wait on each call's slowest frame)
+  const bySize: string[] = [];
+  for (const size of [16, 32, 64, 128, 256].filter((k) => k < frames)) {
+    const t0 = performance.now();
+    for (let f = 0; f < frames; f += size) {
+      const bytes = (code.m + 7) >>> 3;
+      native.ldpcDecode(code, syndromes.subarray(f * bytes, (f + size) * bytes), llrs.subarray(f * code.n, (f + size) * code.n), maxIterations);
+    }
+    bySize.push(`${size}: ${((plan.keyBits * frames) / (performance.now() - t0) / 1000).toFixed(2)}`);
+  }
+  bySizeLines.push(`  qber ${qber}: native Mbit/s by frames a call: ${bySize.join(', ')}, ${frames}: ${mbit(natMs).toFixed(2)}`);
   wire(`qber ${qber} n ${plan.n}, ${frames} frames`, code, syndromes, llrs, ldpcOutcomeDigest(nat), false);
   const small = makeBatch(qber, xsKeyBits, 1);
   wire(`qber ${qber} n ${small.plan.n}, 1 frame`, small.code, small.syndromes, small.llrs,
     ldpcOutcomeDigest(referenceLdpcDecode(small.code, small.syndromes, small.llrs, maxIterations)), true);
   const work1 = native.ldpcWorkBytes(code, 1) / code.n;
   const work16 = native.ldpcWorkBytes(code, 16) / (16 * code.n);
-  const mbit = (ms: number) => (plan.keyBits * frames) / ms / 1000;
   console.log([
     qber.toFixed(3), plan.rate.toFixed(2).padStart(5), String(plan.leakedBits).padStart(6), plan.expectedEfficiency.toFixed(3).padStart(6),
     (failures / frames).toFixed(3).padStart(7), (iterations / frames).toFixed(1).padStart(8), (refMs / frames).toFixed(1).padStart(8),
@@ -123,6 +136,8 @@ for (const qber of qbers) {
     mbit(natCpuMs).toFixed(2).padStart(15), `${work1.toFixed(1)}, ${work16.toFixed(1)}`.padStart(26),
   ].join(' '));
 }
+
+for (const line of bySizeLines) console.log(line);
 
 // ---- XS: the same frames through the xsmc kernel (and the reference at the small size).
 const blob = join(ROOT, 'build', `ldpc-native-${process.pid}.bin`);
