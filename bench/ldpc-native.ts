@@ -52,10 +52,10 @@ function makeBatch(qber: number, bits: number, count: number) {
   return { plan, code, ...batch };
 }
 
-/** Frame k of a batch alone. */
-const single = (code: LdpcCodeView, syndromes: Uint8Array, llrs: Float64Array, k: number) => {
+/** Frames k … k + count − 1 of a batch (frame k alone by default). */
+const single = (code: LdpcCodeView, syndromes: Uint8Array, llrs: Float64Array, k: number, count = 1) => {
   const bytes = (code.m + 7) >>> 3;
-  return { syndromes: syndromes.subarray(k * bytes, (k + 1) * bytes), llrs: llrs.subarray(k * code.n, (k + 1) * code.n) };
+  return { syndromes: syndromes.subarray(k * bytes, (k + count) * bytes), llrs: llrs.subarray(k * code.n, (k + count) * code.n) };
 };
 
 // Batches for XS: the arrays in one binary file (8-byte aligned), an index in JSON.
@@ -116,8 +116,8 @@ for (const qber of qbers) {
   for (const size of [16, 32, 64, 128, 256].filter((k) => k < frames)) {
     const t0 = performance.now();
     for (let f = 0; f < frames; f += size) {
-      const bytes = (code.m + 7) >>> 3;
-      native.ldpcDecode(code, syndromes.subarray(f * bytes, (f + size) * bytes), llrs.subarray(f * code.n, (f + size) * code.n), maxIterations);
+      const part = single(code, syndromes, llrs, f, size);
+      native.ldpcDecode(code, part.syndromes, part.llrs, maxIterations);
     }
     bySize.push(`${size}: ${((plan.keyBits * frames) / (performance.now() - t0) / 1000).toFixed(2)}`);
   }

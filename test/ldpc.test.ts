@@ -335,7 +335,14 @@ test('reconciliation round trip with puncturing and shortening: Bob recovers Ali
   const bobKey = bsc(rng, aliceKey, qber);
   const frame = aliceFrame(layout, aliceKey, randomBits(rng, plan.punctured));
   const syndrome = ldpcSyndrome(code, frame);
-  const r = decodeOne(code, syndrome, bobChannelLlr(layout, bobKey, bscLlrMagnitude(qber)), 100);
+  const llr = bobChannelLlr(layout, bobKey, bscLlrMagnitude(qber));
+  // written into a caller's array (a slice of a batch), every value is the same, whatever it held
+  const batch = new Float64Array(3 * plan.n).fill(-7);
+  assert.equal(bobChannelLlr(layout, bobKey, bscLlrMagnitude(qber), batch.subarray(plan.n, 2 * plan.n)), llr);
+  assert.equal(batch.subarray(plan.n, 2 * plan.n), llr);
+  assert.ok(batch[plan.n - 1] === -7 && batch[2 * plan.n] === -7, 'nothing written outside it');
+  assert.throws(() => bobChannelLlr(layout, bobKey, 1, new Float64Array(plan.n - 1)), /"out" expected Float64Array of length/);
+  const r = decodeOne(code, syndrome, llr, 100);
   assert.ok(r.converged);
   assert.equal(frameKeyBits(layout, r.bits), aliceKey);
   assert.equal(frameKeyBits(layout, frame), aliceKey);

@@ -5,10 +5,10 @@
  * shortening (ldpc/adapt.ts), planned from the public QBER reading, so both peers derive the
  * same plan. Plan on the wire, version 1:
  *   version u8 (= 1) ‖ code_id u8 ‖ n u32 ‖ punctured u32 ‖ shortened u32 ‖ frame_key_bits u32
- * Punctured positions carry fresh random bits from Alice's Entropy port; Bob decodes a block's frames,
- * DECODE_BATCH_FRAMES to a call, through the
- * Kernels port (reference or native: the caller's choice, reported in the key block), with the
- * channel |LLR| of ldpc/adapt.ts decoderLlrMagnitude (his own choice: not on the wire).
+ * Punctured positions carry fresh random bits from Alice's Entropy port; Bob decodes a block's
+ * frames, DECODE_BATCH_FRAMES to a call, through the Kernels port (reference or native: the
+ * caller's choice, reported in the key block), with the channel |LLR| of ldpc/adapt.ts
+ * decoderLlrMagnitude (his own choice: not on the wire).
  */
 import type { Entropy } from '../../hal/entropy.ts';
 import type { Kernels } from '../../hal/kernels.ts';
@@ -110,9 +110,7 @@ export class LdpcReconciliation implements Reconciliation {
     const llrs = new Float64Array(frames * code.n);
     for (let f = 0; f < frames; f++) {
       allSyndromes.set(checkBytes(`syndromes[${f}]`, syndromes[f], bytes), f * bytes);
-      const llr = bobChannelLlr(layout, payloads.subarray(f * bits, (f + 1) * bits), magnitude);
-      llrs.set(llr, f * code.n);
-      zeroise(llr as unknown as Uint8Array);
+      bobChannelLlr(layout, payloads.subarray(f * bits, (f + 1) * bits), magnitude, llrs.subarray(f * code.n, (f + 1) * code.n));
     }
     const decoded = kernels.ldpcDecode(code, allSyndromes, llrs, this.options.maxIterations);
     zeroise(llrs as unknown as Uint8Array);

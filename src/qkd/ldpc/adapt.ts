@@ -200,12 +200,18 @@ export function aliceFrame(layout: FrameLayout, keyBits: Uint8Array, puncturedBi
   return frame;
 }
 
-/** Bob's decoder input: ±llrMagnitude from his bits (+ for 0), 0 where punctured, +∞ where shortened (known 0). */
-export function bobChannelLlr(layout: FrameLayout, keyBits: Uint8Array, llrMagnitude: number): Float64Array {
+/**
+ * Bob's decoder input: ±llrMagnitude from his bits (+ for 0), 0 where punctured, +∞ where shortened
+ * (known 0). Written into `out` when given (every one of its n values: a slice of a batch of
+ * frames, with no copy to make and wipe), else into a new array.
+ */
+export function bobChannelLlr(layout: FrameLayout, keyBits: Uint8Array, llrMagnitude: number, out?: Float64Array): Float64Array {
   checkBytes('keyBits', keyBits, layout.keyPositions.length);
   checkNumber('llrMagnitude', llrMagnitude, 0);
-  const llr = new Float64Array(layout.n);
-  for (let j = 0; j < layout.n; j++) if (layout.roles[j] === SHORTENED) llr[j] = Infinity;
+  if (out !== undefined && (!(out instanceof Float64Array) || out.length !== layout.n))
+    throw new RangeError(`"out" expected Float64Array of length ${layout.n}`);
+  const llr = out ?? new Float64Array(layout.n);
+  for (let j = 0; j < layout.n; j++) llr[j] = layout.roles[j] === SHORTENED ? Infinity : 0;
   for (let i = 0; i < keyBits.length; i++) llr[layout.keyPositions[i]!] = keyBits[i] ? -llrMagnitude : llrMagnitude;
   return llr;
 }
