@@ -41,13 +41,13 @@
  * frames. A single frame, another CPU, or -DLV_LDPC_PORTABLE: one frame at a time, in plain C.
  * Every path gives the same bits. Measured on this desk (noisy 2-core x86-64 VM, AMD EPYC; CPU
  * time of a C driver, 32 frames of tools/ldpc-design/frames.ts at 10^5 key bits and the
- * engine's f, max_iterations 100, gcc -O2, the work buffer reused; another benchmark on the other
- * core):
- *   QBER 2 %: lanes (32 frames a call) 11.0-11.5 ms a frame (8.7-9.1 Mbit/s of key; the design
- *             study, run beside it, 10.6-11.4 ms); a frame at a time 98-102 ms (1.0 Mbit/s); the
- *             float64 decoder this one replaced (AVX2 row groups) 36.6-38.6 ms (2.6-2.7 Mbit/s)
- *   QBER 5 %: lanes 10.8-11.7 ms (8.6-9.2 Mbit/s); a frame at a time 109-112 ms (0.9 Mbit/s);
- *             float64 37.5-39.7 ms (2.5-2.7 Mbit/s)
+ * engine's f, max_iterations 100, gcc -O2, the work buffer reused; the other core idle; beside
+ * each, the build before the lanes' prefetches and saturating g, run alternately with it):
+ *   QBER 2 %: lanes (32 frames a call) 9.4-9.5 ms a frame (10.5-10.6 Mbit/s of key; before,
+ *             10.8-11.7 ms); a frame at a time 94 ms (1.1 Mbit/s; before, 101 ms); the float64
+ *             decoder this one replaced (AVX2 row groups, measured earlier) 36.6-38.6 ms
+ *   QBER 5 %: lanes 9.3-9.4 ms (10.7-10.8 Mbit/s; before, 10.8 ms); a frame at a time 103 ms
+ *             (before, 106 ms); float64 37.5-39.7 ms
  * The lanes cost the same whether 1 or 16 of them carry a frame: one frame there takes 1.15-2.1
  * times as long as alone, two frames 0.62-0.92 times as long as the two one after the other,
  * three 0.43-0.74 times (10^4 and 10^5 key bits at QBER 2 %, 10^5 at 5 %, 10^6 at 1 %; the

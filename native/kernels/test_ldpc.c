@@ -429,6 +429,32 @@ static void test_rounding(void)
 		for (j = 0; j < N; j++) CHECK(bits[N * f + j] == v[2 * j + 1], "rounding of v = %a in frame %d: bit %u", v[2 * j], f, bits[N * f + j]);
 }
 
+/* The spec's g and its box-plus before the max with 0 (src/qkd/ldpc/decode.ts). */
+static int32_t spec_g(int32_t x)
+{
+	const int32_t u = 170 - ((21 * x) >> 6), w = 68 - ((65 * x) >> 10), y = u > w ? u : w;
+	return y > 0 ? y : 0;
+}
+
+/*
+ * NO_CLAMP in ldpc.c: the kernel leaves out the box-plus's max(0, ·) because min(A, B) +
+ * g(min(A + B, LMAX)) - g(|A - B|) is never negative. Every pair of magnitudes, A <= B (the
+ * expression is symmetric): one failure is reported, not half a billion.
+ */
+static void test_boxplus_never_negative(void)
+{
+	int32_t A, B, bad = -1, bad_b = 0;
+	for (A = 0; A <= LV_LDPC_LLR_MAX && bad < 0; A++)
+		for (B = A; B <= LV_LDPC_LLR_MAX; B++) {
+			const int32_t s = A + B > LV_LDPC_LLR_MAX ? LV_LDPC_LLR_MAX : A + B;
+			if (A + spec_g(s) - spec_g(B - A) < 0) {
+				bad = A, bad_b = B;
+				break;
+			}
+		}
+	CHECK(bad < 0, "box-plus of %d and %d is negative before the clamp: the kernel needs its max(0, .)", bad, bad_b);
+}
+
 /*
  * A random (3, 6) code of n = 2000, m = 1000 corrects 1 % errors with LLR 4.6 in a few
  * iterations: once one frame alone, once 40 frames in one call (the lanes, where the CPU has
@@ -507,6 +533,7 @@ int main(int argc, char** argv)
 	test_checks();
 	test_syndrome_and_clean_words();
 	test_rounding();
+	test_boxplus_never_negative();
 	test_corrects_errors();
 	digest = kat_digest();
 	multi = kat_multi_digest();
