@@ -20,13 +20,15 @@
  * Memory: the caller provides every buffer; lv_ldpc_work_size() checks the code and says how
  * many bytes of work a decode of that many frames needs on this build and CPU. With E edges
  * (check_vars_len) and dmax the largest row degree:
- *   16 lanes (AVX2 at run time and frames >= 2):  32 (n + E + m) + 128 dmax + 31
+ *   16 lanes (AVX2 at run time and frames >= 5):  32 (n + E + m) + 128 dmax + 31
  *     (each lane's running LLRs, messages and syndrome bits in int16, four row buffers of dmax
  *     vectors of 32 bytes, 31 to align the start to 32 bytes)
- *   a frame at a time (otherwise):                  2 (n + E) + 16 dmax + 31
- *     (running LLRs and messages in int16, four row buffers of dmax int32)
+ *   a frame at a time in row groups (AVX2, fewer frames):  2 (n + E) + 80 dmax + 4 n + m + 31
+ *     (running LLRs and messages in int16, four row buffers of dmax int32 and four of dmax
+ *     16-byte vectors, a stamp per column and a group mark per row)
+ *   a frame at a time (no AVX2):                    2 (n + E) + 16 dmax + 31
  * the same for any number of frames on one path. At 10^5 key bits (QBER 2 %: n 101,011,
- * m 17,172, E 619,491) that is 23.6 MB for the lanes and 1.4 MB for a frame at a time. A size
+ * m 17,172, E 619,491) that is 23.6 MB for the lanes, 1.86 MB in row groups and 1.4 MB plain. A size
  * over SIZE_MAX (a 32-bit host) is reported as SIZE_MAX and refused. Nothing is allocated
  * inside; the work is wiped before returning (it holds information about the key). A caller that
  * allocates the work afresh for each call pays for its first touch: 2-4 ms a frame more in a call
@@ -38,20 +40,22 @@
  * frames sit in the 16-bit lanes of one register, frame k's running LLR of variable v at
  * L[16 v + k] and its message on edge e at R[16 e + k], so every access is one contiguous vector;
  * a lane whose frame is done takes the next frame at once, so a call may carry any number of
- * frames. A single frame, another CPU, or -DLV_LDPC_PORTABLE: one frame at a time, in plain C.
- * Every path gives the same bits. Measured on this desk (noisy 2-core x86-64 VM, AMD EPYC; CPU
- * time of a C driver, 32 frames of tools/ldpc-design/frames.ts at 10^5 key bits and the
- * engine's f, max_iterations 100, gcc -O2, the work buffer reused; the other core idle; beside
- * each, the build before the lanes' prefetches and saturating g, run alternately with it):
- *   QBER 2 %: lanes (32 frames a call) 9.4-9.5 ms a frame (10.5-10.6 Mbit/s of key; before,
- *             10.8-11.7 ms); a frame at a time 94 ms (1.1 Mbit/s; before, 101 ms); the float64
- *             decoder this one replaced (AVX2 row groups, measured earlier) 36.6-38.6 ms
- *   QBER 5 %: lanes 9.3-9.4 ms (10.7-10.8 Mbit/s; before, 10.8 ms); a frame at a time 103 ms
- *             (before, 106 ms); float64 37.5-39.7 ms
- * The lanes cost the same whether 1 or 16 of them carry a frame: one frame there takes 1.15-2.1
- * times as long as alone, two frames 0.62-0.92 times as long as the two one after the other,
- * three 0.43-0.74 times (10^4 and 10^5 key bits at QBER 2 %, 10^5 at 5 %, 10^6 at 1 %; the
- * dearer single frames at 10^6, whose lanes stream 236 MB). So the lanes start at two frames.
+ * frames. Fewer frames than LANE_MIN_FRAMES go one at a time: with AVX2, up to 8 consecutive rows
+ * of one degree that share no column run together in the lanes of a 128-bit vector (row groups);
+ * on another CPU, or with -DLV_LDPC_PORTABLE, in plain C. Every path gives the same bits.
+ * Measured on this desk (noisy 2-core x86-64 VM, AMD EPYC; CPU time of a C driver, 32 frames of
+ * tools/ldpc-design/frames.ts at 10^5 key bits and the engine's f, max_iterations 100, gcc -O2,
+ * the work buffer reused):
+ *   QBER 2 %: lanes (32 frames a call) 9.4-9.5 ms a frame (10.5-10.6 Mbit/s of key; before the
+ *             lanes' prefetches and saturating g, run alternately with them, 10.8-11.7 ms; the
+ *             other core idle); a frame alone in row groups 37.3-37.7 ms (2.7 Mbit/s), in plain
+ *             C 96.5-100 ms (both with a fuzzer on each core); the float64 decoder this one
+ *             replaced (AVX2 groups of 4 rows, measured earlier) 36.6-38.6 ms
+ *   QBER 5 %: lanes 9.3-9.4 ms (10.7-10.8 Mbit/s; before, 10.8 ms); row groups 33.3-34.0 ms
+ *             (3.0 Mbit/s), plain C 107-108 ms; float64 37.5-39.7 ms
+ * Calls of F frames in the lanes, the same 32 frames (fuzzers on both cores): F = 2: 61.6 ms a
+ * frame, 3: 43.4-44.0, 4: 33.9-34.7, 5: 27.2-29.3, 8: 17.6-19.5. Four frames in lanes cost what
+ * four in row groups do, five clearly less: so the lanes start at five frames.
  */
 #ifndef LV_LDPC_H
 #define LV_LDPC_H
