@@ -1,8 +1,9 @@
 /**
  * `npm run bench:memory`: the memory figures of the native kernels (issue 5).
- *  - Working memory per decoded bit of the C LDPC decoder (native/kernels/ldpc.h: 8(n + E +
- *    12·dmax) + m bytes, the caller's LLRs, syndrome and word apart) for the mother codes the
- *    planner picks at QBER 1–8 % with 10^5 key bits, beside the code's own arrays.
+ *  - Working memory per decoded bit of the C LDPC decoder (ldpcWorkBytes: the formula of each
+ *    path is in native/kernels/ldpc.h; the caller's LLRs, syndrome and word apart), one frame a
+ *    call (row groups where the CPU has AVX2) and 16 frames in the lanes, for the mother codes
+ *    the planner picks at QBER 1–8 % with 10^5 key bits, beside the code's own arrays.
  *  - The XS heap (chunks + slots, in use before and at peak) of one full post-processing block
  *    (sim/qkd-small.ts) in lvxs with the native kernels vs with the TypeScript reference, one
  *    process each (the peak counters are per process). The native kernels' scratch lives on the C

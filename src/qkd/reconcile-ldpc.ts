@@ -30,8 +30,10 @@ export const MIN_FRAME_KEY_BITS = 64;
  * lane as soon as its frame is done, so the more frames a call holds, the less the lanes wait on
  * the slowest. `npx tsx bench/ldpc-native.ts 128` (10^5 key bits, its line "by frames a call")
  * gave at QBER 2 % 8.3, 10.1, 11.1, 11.1 Mbit/s in calls of 16, 32, 64, 128 frames, and at 5 %
- * 7.5, 8.8, 9.9, 9.8; another run over 256 frames put 128 a further 4-10 % ahead of 64. The
- * call's LLRs take 8n bytes a frame (52 MB for 64 frames of 10^5 key bits), so 64 it is.
+ * 7.5, 8.8, 9.9, 9.8; another run over 256 frames put 128 a further 4-10 % ahead of 64. After
+ * the lanes' prefetches (bf8c864), `npx tsx bench/ldpc-native.ts 64`, twice: 2 % 10.8-11.0,
+ * 12.1-12.3, 12.0-12.5 in calls of 16, 32, 64; 5 % 10.4-10.8, 11.8, 12.1. The call's LLRs take
+ * 8n bytes a frame (52 MB for 64 frames of 10^5 key bits), so 64 it is.
  */
 export const DECODE_BATCH_FRAMES = 64;
 /** The public seed of the punctured/shortened positions. */
