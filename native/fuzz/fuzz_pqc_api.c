@@ -13,6 +13,8 @@
  * Any other outcome aborts; ASan and UBSan watch every access.
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Inative/kernels -I<PQClean> -I<PQClean>/common \
  *     native/fuzz/fuzz_pqc_api.c native/kernels/pqc_core.c <PQClean ml-dsa-65 + ml-kem-768 clean + common/fips202.c>
+ * (scripts/fuzz-native.mjs compiles the PQClean sources apart, without -fsanitize-coverage=trace-cmp:
+ * about 5 times the inputs a second, every access still under ASan and UBSan).
  */
 #include "pqc_core.h"
 
