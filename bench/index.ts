@@ -1,7 +1,9 @@
 /**
- * `npm run bench` starts here, then runs bench/ldpc.ts (20 frames per QBER: f and FER),
- * bench/qkd.ts, bench/amplify.ts and bench/qsp.ts. Timing figures, one run side by side on this
- * machine. Ratios are what to quote (machines are shared and noisy); absolute times are for
+ * `npm run bench` starts here, then runs (package.json) bench/ldpc.ts (20 frames per QBER: f and
+ * FER; then 100 native frames of 10^6 bits at f 1.10), bench/ldpc-native.ts 64 (the C decoder's
+ * Mbit/s and its ratios to the reference on Node and XS), bench/memory.ts (work per decoded bit,
+ * XS heap with and without the native kernels), bench/qkd.ts, bench/amplify.ts (Toeplitz PA),
+ * bench/pulse.ts and bench/qsp.ts. Timing figures, one run side by side on this machine. Ratios are what to quote (machines are shared and noisy); absolute times are for
  * orientation.
  *   - the 100,000-pulse BB84 sifting slice (sim/bb84-slice.ts) on Node and on XS (lvxs)
  */
