@@ -79,10 +79,14 @@ function buildNodeAddon() {
   if (!gyp) throw new Error('build-native: node-gyp not found (it ships with npm); run through npm or set npm_config_node_gyp');
   const started = Date.now();
   const run = (...args) => execFileSync(process.execPath, [gyp, ...args, `--nodedir=${nodedir}`, '--jobs=2', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  // configure again when binding.gyp changed since (a new target, e.g. lv_pqc, needs its makefile)
+  // when binding.gyp changed since the last configure (a new target, a source renamed from .c to
+  // .cc), build from clean: the old objects' dependency files would still name the old sources
   const makefile = join(dir, 'build', 'Makefile');
   const configured = existsSync(makefile) ? statSync(makefile).mtimeMs : existsSync(join(dir, 'build', 'binding.sln')) ? Infinity : 0;
-  if (configured < statSync(join(dir, 'binding.gyp')).mtimeMs) run('configure');
+  if (configured < statSync(join(dir, 'binding.gyp')).mtimeMs) {
+    run('clean');
+    run('configure');
+  }
   run('build');
   console.log(`build-native: ${join('native', 'node', 'build', 'Release', 'lv_kernels.node')}, lv_crypto.node and lv_pqc.node ready (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
