@@ -131,7 +131,7 @@ const printHandshake = (where: string, h: ReturnType<typeof benchHandshake>, sym
   console.log(`    server ${d(s.meanMs)} ms = ML-DSA-65 sign ${d(s.mlDsa65Sign)} + verify ${d(s.mlDsa65Verify)} + ML-KEM-768 encaps ${d(s.mlKem768Encapsulate)} + X25519 public ${d(s.x25519PublicKey)} + DH ${d(s.x25519SharedSecret)} + HKDF/rest ${d(s.rest)}  (means per handshake; one HKDF-SHA256 ${f(h.hkdfMs, 3)} ms)`);
 };
 console.log('Handshake v1.0 (ML-DSA-65 both ways, X25519 + ML-KEM-768, QKD block), both sides in one run; every asymmetric call timed inside the real handshakes, rest = a side\'s time beyond them');
-// the PQClean addon (native/node/pqc.c) when built; its absence is said, not hidden
+// the PQClean addon (native/node/pqc.cc) when built; its absence is said, not hidden
 const pqclean = nativePqcAvailable() ? nativePqc() : undefined;
 if (!pqclean) console.log('  (lv_pqc addon not built: run `npm run build:native`; node pqclean rows skipped)');
 printHandshake('node noble       ', benchHandshake(now, nobleCrypto, 15, noblePqc), nobleCrypto.name);

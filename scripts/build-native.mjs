@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the native side at `npm install`: lvxs, our XS host (native/host/Makefile), and the
-// Node-API addon of the native kernels (native/node/binding.gyp → native/node/build/Release/
-// lv_kernels.node) with the node-gyp that npm bundles.
+// Node-API addons (native/node/binding.gyp → native/node/build/Release/lv_kernels.node, lv_pqc.node
+// over node-addon-api; lv_crypto.node) with the node-gyp that npm bundles.
 // The C modules compiled into the host are the ones manifest.json names for platform "lin"
 // (module paths whose .c exists), so the board build and the desktop host share one list.
 // Nothing is downloaded: the XS sources come from @agoric/xsnap in node_modules, and node-gyp is
@@ -70,7 +70,7 @@ function nodeGypScript(env = process.env) {
   return candidates.find((file) => file && existsSync(file));
 }
 
-/** The Node-API addon (native/node): configure once, then an incremental build. */
+/** The Node-API addons (native/node): configure once, then an incremental build. */
 function buildNodeAddon() {
   const dir = join(root, 'native', 'node');
   const nodedir = localNodeDir();

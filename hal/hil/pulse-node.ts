@@ -1,6 +1,6 @@
 /**
  * The pulse-timing kernel on Node (the HIL bridge and the rig run there): native/kernels/pulse.c
- * through the Node-API addon (native/node/pulse.c, linked into lv_kernels.node). A missing
+ * through the Node-API addon (native/node/pulse.cc, linked into lv_kernels.node). A missing
  * addon is an error that says how to build it, never a silent fallback to the reference.
  */
 import { createRequire } from 'node:module';
@@ -16,7 +16,7 @@ export function nodePulseKernel(): PulseKernel {
   if (!existsSync(NODE_ADDON_PATH)) throw new NativeKernelsMissing('not built');
   const addon = createRequire(import.meta.url)(NODE_ADDON_PATH) as { pulseSchedule?: PulseNatives['schedule']; pulseBin?: PulseNatives['bin'] };
   if (typeof addon.pulseSchedule !== 'function' || typeof addon.pulseBin !== 'function')
-    throw new NativeKernelsMissing('the addon has no pulse kernel (native/node/pulse.c)');
+    throw new NativeKernelsMissing('the addon has no pulse kernel (native/node/pulse.cc)');
   kernel = nativePulseKernel({ schedule: addon.pulseSchedule, bin: addon.pulseBin }, 'node');
   return kernel;
 }

@@ -1,5 +1,5 @@
 /**
- * AsymmetricCrypto port on Node, native: native/node/pqc.c (the lv_pqc addon, built with the
+ * AsymmetricCrypto port on Node, native: native/node/pqc.cc (the lv_pqc addon, built with the
  * kernels by scripts/build-native.mjs) — ML-DSA-65 and ML-KEM-768 from PQClean's clean C (npm
  * pqclean@0.8.1, through native/kernels/pqc_core.c), X25519 from the OpenSSL inside the node
  * binary. Byte-identical to the noble reference (test/pqc-native.test.ts: vectors and fast-check

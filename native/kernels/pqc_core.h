@@ -1,7 +1,7 @@
 /*
  * LIGHTVIBES native kernel: the asymmetric primitives of the QSP handshake (hal/pqc.ts) over
  * PQClean's "clean" C sources shipped in the npm package pqclean@0.8.1 — ML-DSA-65 (FIPS 204) and
- * ML-KEM-768 (FIPS 203). One core, two bindings: native/node/pqc.c (Node-API) and
+ * ML-KEM-768 (FIPS 203). One core, two bindings: native/node/pqc.cc (Node-API) and
  * native/host/pqc.c (xsmc). X25519 is not here: each binding takes it from an OpenSSL it can
  * reach.
  *
@@ -23,6 +23,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define LV_ML_DSA65_SEED_BYTES 32
 #define LV_ML_DSA65_RND_BYTES 32
@@ -60,5 +64,9 @@ lvPqcStatus lv_ml_kem768_decapsulate(const uint8_t* cipherText, size_t cipherTex
 
 /* Wipes memory the compiler may not optimise away. */
 void lv_pqc_wipe(void* p, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -1,21 +1,26 @@
 # The Node-API addon of the native kernels: the same C cores as the XS host (native/kernels/),
-# one binding (binding.c). Built by scripts/build-native.mjs at npm install with node-gyp
+# one binding (binding.cc + pulse.cc, C++ over node-addon-api, with C++ exceptions: a bad argument
+# throws a JS error that names it). Built by scripts/build-native.mjs at npm install with node-gyp
 # (bundled with npm) against this machine's Node headers: nothing is downloaded.
 {
   "targets": [
     {
       "target_name": "lv_kernels",
-      "sources": ["binding.c", "../kernels/toeplitz.c", "../kernels/ldpc.c", "pulse.c", "../kernels/pulse.c"],
-      "include_dirs": ["../kernels"],
+      "sources": ["binding.cc", "pulse.cc", "../kernels/toeplitz.c", "../kernels/ldpc.c", "../kernels/pulse.c"],
+      "include_dirs": ["../kernels", "<!(node -p \"require('node-addon-api').include_dir\")"],
       "cflags_c": ["-std=gnu11", "-O3", "-Wall", "-Wextra", "-Wno-unused-parameter", "-ffp-contract=off"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fexceptions"],
       "cflags!": ["-O2", "-O0"],
-      "defines": ["NAPI_VERSION=8"],
+      "cflags_cc!": ["-fno-exceptions", "-O0"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "xcode_settings": {
-        "OTHER_CFLAGS": ["-std=gnu11", "-O3"]
+        "OTHER_CFLAGS": ["-std=gnu11", "-O3"],
+        "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O2"],
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES"
       }
     },
     {
-      "comment": "QSP's SymmetricCrypto primitives over the OpenSSL the node binary exports (its headers come with --nodedir; symbols resolve against node at load)",
+      "comment": "QSP's SymmetricCrypto primitives over the OpenSSL the node binary exports (its headers come with --nodedir; symbols resolve against node at load). Plain C Node-API, not node-addon-api: the rekey path (crypto.c says why)",
       "target_name": "lv_crypto",
       "sources": ["crypto.c"],
       "cflags_c": ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
@@ -32,7 +37,7 @@
         "pqclean": "../../node_modules/pqclean/deps/PQClean"
       },
       "sources": [
-        "pqc.c", "../kernels/pqc_core.c",
+        "pqc.cc", "../kernels/pqc_core.c",
         "<(pqclean)/common/fips202.c",
         "<(pqclean)/crypto_sign/ml-dsa-65/clean/ntt.c",
         "<(pqclean)/crypto_sign/ml-dsa-65/clean/packing.c",
@@ -52,12 +57,16 @@
         "<(pqclean)/crypto_kem/ml-kem-768/clean/symmetric-shake.c",
         "<(pqclean)/crypto_kem/ml-kem-768/clean/verify.c"
       ],
-      "include_dirs": ["../kernels", "<(pqclean)", "<(pqclean)/common"],
+      "include_dirs": ["../kernels", "<(pqclean)", "<(pqclean)/common", "<!(node -p \"require('node-addon-api').include_dir\")"],
       "cflags_c": ["-std=gnu11", "-O3", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fexceptions", "-fvisibility=hidden"],
       "cflags!": ["-O2", "-O0"],
-      "defines": ["NAPI_VERSION=8"],
+      "cflags_cc!": ["-fno-exceptions", "-O0"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "xcode_settings": {
-        "OTHER_CFLAGS": ["-std=gnu11", "-O3", "-fvisibility=hidden"]
+        "OTHER_CFLAGS": ["-std=gnu11", "-O3", "-fvisibility=hidden"],
+        "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O2", "-fvisibility=hidden"],
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES"
       }
     }
   ]

@@ -1,7 +1,7 @@
 /**
  * A PulseKernel over a native binding of native/kernels/pulse.c: the xsmc binding
  * (native/host/kernels_pulse.c, reached with native("xs_lv_pulse_…") on XS hosts and boards) and
- * the Node-API one (native/node/pulse.c) share one calling convention, so this one wrapper
+ * the Node-API one (native/node/pulse.cc) share one calling convention, so this one wrapper
  * serves both. Types, lengths and option names are checked here as the reference checks them;
  * values are checked by the C core in the reference's order, and its status and index come back
  * as the same PulseError (reason and index; the message is the native one).
