@@ -26,8 +26,8 @@ void lvPulseRegister(Napi::Env env, Napi::Object exports); /* pulse.cc */
 
 namespace {
 
-/* What an empty typed array points at, so no kernel ever sees NULL data. */
-alignas(8) const uint8_t noBytes[8] = {};
+/* What an empty typed array points at, so no kernel ever sees NULL data (a zero-length output is never written). */
+alignas(8) uint8_t noBytes[8];
 
 template <typename... Args>
 std::string format(const char* pattern, Args... args)
