@@ -1,22 +1,22 @@
 # The Node-API addon of the native kernels: the same C cores as the XS host (native/kernels/),
 # one binding (binding.cc + pulse.cc, C++ over node-addon-api, with C++ exceptions: a bad argument
-# throws a JS error that names it). Built by scripts/build-native.mjs at npm install with node-gyp
+# throws a JS error that names it). node-addon-api's own gyp target node_addon_api_except brings
+# its include directory and the exception settings of each platform. Built by scripts/build-native.mjs at npm install with node-gyp
 # (bundled with npm) against this machine's Node headers: nothing is downloaded.
 {
   "targets": [
     {
       "target_name": "lv_kernels",
       "sources": ["binding.cc", "pulse.cc", "../kernels/toeplitz.c", "../kernels/ldpc.c", "../kernels/pulse.c"],
-      "include_dirs": ["../kernels", "<!(node -p \"require('node-addon-api').include_dir\")"],
+      "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
+      "include_dirs": ["../kernels"],
       "cflags_c": ["-std=gnu11", "-O3", "-Wall", "-Wextra", "-Wno-unused-parameter", "-ffp-contract=off"],
-      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fexceptions"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "cflags!": ["-O2", "-O0"],
-      "cflags_cc!": ["-fno-exceptions", "-O0"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "xcode_settings": {
         "OTHER_CFLAGS": ["-std=gnu11", "-O3"],
-        "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O2"],
-        "GCC_ENABLE_CPP_EXCEPTIONS": "YES"
+        "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O2"]
       }
     },
     {
@@ -57,16 +57,15 @@
         "<(pqclean)/crypto_kem/ml-kem-768/clean/symmetric-shake.c",
         "<(pqclean)/crypto_kem/ml-kem-768/clean/verify.c"
       ],
-      "include_dirs": ["../kernels", "<(pqclean)", "<(pqclean)/common", "<!(node -p \"require('node-addon-api').include_dir\")"],
+      "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
+      "include_dirs": ["../kernels", "<(pqclean)", "<(pqclean)/common"],
       "cflags_c": ["-std=gnu11", "-O3", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden"],
-      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fexceptions", "-fvisibility=hidden"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-fvisibility=hidden"],
       "cflags!": ["-O2", "-O0"],
-      "cflags_cc!": ["-fno-exceptions", "-O0"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "xcode_settings": {
         "OTHER_CFLAGS": ["-std=gnu11", "-O3", "-fvisibility=hidden"],
-        "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O2", "-fvisibility=hidden"],
-        "GCC_ENABLE_CPP_EXCEPTIONS": "YES"
+        "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O2", "-fvisibility=hidden"]
       }
     }
   ]
