@@ -3,8 +3,8 @@
  * FER; then 100 native frames of 10^6 bits at f 1.10), bench/ldpc-native.ts 64 (the C decoder's
  * Mbit/s and its ratios to the reference on Node and XS), bench/memory.ts (work per decoded bit,
  * XS heap with and without the native kernels), bench/qkd.ts, bench/amplify.ts (Toeplitz PA),
- * bench/pulse.ts and bench/qsp.ts. Timing figures, one run side by side on this machine. Ratios are what to quote (machines are shared and noisy); absolute times are for
- * orientation.
+ * bench/pulse.ts and bench/qsp.ts. Timing figures, one run side by side on this machine. Ratios
+ * are what to quote (machines are shared and noisy); absolute times are for orientation.
  *   - the 100,000-pulse BB84 sifting slice (sim/bb84-slice.ts) on Node and on XS (lvxs)
  */
 import { rmSync } from 'node:fs';
