@@ -108,6 +108,24 @@ test('node native = reference on larger blocks (several FFT parts and transforms
   }), { numRuns: 6 });
 });
 
+const bit = (b: Uint8Array, i: number) => (b[i >>> 3]! >>> (7 - (i & 7))) & 1;
+
+test('node native on a block whose scratch is its own huge-page mapping (n = 4·10^6): fft = fft-portable = the definition', () => {
+  // ~9 MB of scratch: past the 4 MiB from which native/os/scratch.c maps it apart from malloc
+  const n = 4_000_000;
+  const l = n / 2;
+  const x = clearPadding(Uint8Array.from({ length: packedLength(n) }, (_, i) => Math.imul(i, 0x9e3779b1) >>> 24), n);
+  const s = clearPadding(Uint8Array.from({ length: packedLength(n + l - 1) }, (_, i) => Math.imul(i ^ 0x5bd1, 0x85ebca6b) >>> 24), n + l - 1);
+  const y = native.toeplitzHashWith('fft', x, n, s, l);
+  assert.is(hex(native.toeplitzHashWith('fft-portable', x, n, s, l)), hex(y));
+  // y_i = sum_j x_j s_(i+n-1-j), a few bits from the definition, spread over the output
+  for (const i of [0, 1, 777_777, l >>> 1, l - 2, l - 1]) {
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum ^= bit(x, j) & bit(s, i + n - 1 - j);
+    assert.is(bit(y, i), sum, `output bit ${i}`);
+  }
+});
+
 test('node native rejects bad arguments exactly as the reference does', () => {
   const cases: Array<[unknown, unknown, unknown, unknown]> = [
     [new Uint8Array(2), 0, new Uint8Array(2), 1],

@@ -13,8 +13,11 @@ import * as assert from 'uvu/assert';
 import { runCUnitTest } from './_c-unit.ts';
 // @ts-expect-error: a plain ESM script, no declarations
 import { manifestNativeSources, nativeTable } from '../scripts/build-native.mjs';
+import { nodeKernels } from '../hal/node/kernels.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '../src/bytes.ts';
 import { packedLength, toeplitzHash } from '../src/qkd/amplify.ts';
+import { xorshiftBits } from './_xorshift-bits.ts';
 import type { VectorFile } from './vectors/types.ts';
 import { bundleForXs, ROOT, runOnXs, taggedLines } from './xs/harness.ts';
 
@@ -33,11 +36,16 @@ test('C unit test passes in the portable build boards get (-DLV_TOEPLITZ_PORTABL
   cUnitTest(['-DLV_TOEPLITZ_PORTABLE_ONLY'], /fft multiply: portable/);
 });
 
+test('C unit test native/os/test_scratch.c passes: large scratch in its own huge-page-aligned mapping', () => {
+  assert.match(runCUnitTest('os/scratch'), /scratch: \d+ checks, 0 failures/);
+});
+
 test('manifest.json compiles the Toeplitz kernel and its xsmc binding into lvxs', () => {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8'));
   const sources: string[] = manifestNativeSources(manifest, 'lin');
   assert.ok(sources.some((s) => s.endsWith('native/kernels/toeplitz.c')), 'native/kernels/toeplitz missing from platforms.lin');
   assert.ok(sources.some((s) => s.endsWith('native/host/kernels.c')), 'native/host/kernels missing from platforms.lin');
+  assert.ok(sources.some((s) => s.endsWith('native/os/scratch.c')), 'native/os/scratch missing from platforms.lin');
   const table: string = nativeTable(sources);
   for (const name of ['xs_lv_toeplitz_hash', 'xs_lv_toeplitz_backend', 'xs_lv_toeplitz_auto_method'])
     assert.ok(table.includes(`{ "${name}", lvNativeFunction`), `${name} missing from the native table`);
@@ -45,31 +53,29 @@ test('manifest.json compiles the Toeplitz kernel and its xsmc binding into lvxs'
 
 // ---- inside lvxs
 
-function bits(n: number, seed: number): Uint8Array {
-  let state = seed >>> 0 || 1;
-  const out = new Uint8Array(packedLength(n));
-  for (let i = 0; i < out.length; i++) {
-    state ^= state << 13; state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5; state >>>= 0;
-    out[i] = state & 0xff;
-  }
-  if (n & 7) out[out.length - 1]! &= (0xff << (8 - (n & 7))) & 0xff;
-  return out;
-}
-
 const sizes: Array<[number, number, boolean]> = [
   [1, 1, true], [9, 3, true], [64, 64, true], [100, 37, true], [255, 200, true], [1000, 999, true], [3001, 400, true],
   [20_000, 2_500, false], [65_536, 32_768, false], [200_003, 25_001, false],
 ];
 const cases = sizes.map(([n, l, reference], i) => {
-  const x = bits(n, 2 * i + 1);
-  const s = bits(n + l - 1, 2 * i + 2);
+  const x = xorshiftBits(n, 2 * i + 1);
+  const s = xorshiftBits(n + l - 1, 2 * i + 2);
   return { name: `n=${n}, l=${l}`, n, l, x: bytesToHex(x), s: bytesToHex(s), reference, want: bytesToHex(toeplitzHash(x, n, s, l)) };
 });
+/*
+ * A block with ~9 MB of scratch, which lvxs maps apart from malloc (native/os/scratch.c). lvxs builds
+ * it from the seeds and answers with the SHA-256 of its FFT's output, against Node's native FFT
+ * (test/amplify.test.ts holds that one to the definition at this size).
+ */
+const big = (() => {
+  const n = 4_000_000;
+  const l = n / 2;
+  const y = nodeKernels().toeplitzHashWith('fft', xorshiftBits(n, 101), n, xorshiftBits(n + l - 1, 102), l);
+  return { name: `n=${n}, l=${l} (scratch mapped apart)`, n, l, seeds: [101, 102], want: bytesToHex(sha256(y)) };
+})();
 const golden = JSON.parse(readFileSync(join(ROOT, 'test/vectors/amplify-toeplitz-runtime.json'), 'utf8')) as VectorFile;
 const casesFile = join(work, `amplify-cases-${process.pid}.json`);
-writeFileSync(casesFile, JSON.stringify({ cases, golden: golden.cases.map(({ name, input }) => ({ name, input })) }));
+writeFileSync(casesFile, JSON.stringify({ cases, big, golden: golden.cases.map(({ name, input }) => ({ name, input })) }));
 const bundle = bundleForXs(join(ROOT, 'test', 'native.xs.ts'), 'native');
 const xs = runOnXs(bundle, [casesFile]);
 rmSync(bundle);
@@ -93,6 +99,12 @@ for (const c of cases)
     for (const [method, y] of Object.entries(got.methods)) assert.is(y, c.want, `method ${method}`);
     if (c.reference) assert.is(got.reference, c.want, 'the reference on XS differs from the reference on Node');
   });
+
+test(`xs native fft = node native fft: ${big.name}`, () => {
+  const got = taggedLines(xs.stdout, 'BIG')[0];
+  assert.ok(got, 'no answer from XS');
+  assert.is(got.sha256, big.want);
+});
 
 test('xs native: the amplify-toeplitz-runtime golden vectors, with the XS kernels registered', () => {
   assert.is(vec.length, golden.cases.length);

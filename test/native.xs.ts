@@ -1,13 +1,16 @@
 /**
  * What test/native.test.ts runs inside lvxs: the native Toeplitz kernel through its xsmc binding
- * (hal/xs/kernels.ts), every method, on the cases in the JSON file scriptArgs[0]; the golden
- * vectors of amplify-toeplitz-runtime with the XS kernels registered; and the binding's own
- * argument checks. One line per result: `INFO`, `AMP`, `VEC` or `ERR` {json}.
+ * (hal/xs/kernels.ts), every method, on the cases in the JSON file scriptArgs[0]; the FFT on its
+ * `big` block, built here from its seeds and answered with a SHA-256; the golden vectors of
+ * amplify-toeplitz-runtime with the XS kernels registered; and the binding's own argument checks.
+ * One line per result: `INFO`, `AMP`, `BIG`, `VEC` or `ERR` {json}.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
 import { xsKernels, type ToeplitzMethod } from '../hal/xs/kernels.ts';
 import { bytesToHex, hexToBytes } from '../src/bytes.ts';
 import { runtimeKernels, setRuntimeKernels } from '../src/kernels/registry.ts';
 import { toeplitzHash } from '../src/qkd/amplify.ts';
+import { xorshiftBits } from './_xorshift-bits.ts';
 import { amplifySuites } from './vectors/areas/amplify.ts';
 
 const input = JSON.parse(new TextDecoder().decode(new Uint8Array(native('xs_lv_read_file')(scriptArgs[0]))));
@@ -21,6 +24,12 @@ for (const c of input.cases as Array<{ name: string; n: number; l: number; x: st
   const methods: Record<string, string> = {};
   for (const m of ['auto', 'words', 'fft', 'fft-portable'] as ToeplitzMethod[]) methods[m] = bytesToHex(kernels.toeplitzHashWith(m, x, c.n, s, c.l));
   print(`AMP ${JSON.stringify({ name: c.name, methods, reference: c.reference ? bytesToHex(toeplitzHash(x, c.n, s, c.l)) : undefined })}`);
+}
+
+{
+  const { name, n, l, seeds } = input.big as { name: string; n: number; l: number; seeds: [number, number] };
+  const y = kernels.toeplitzHashWith('fft', xorshiftBits(n, seeds[0]), n, xorshiftBits(n + l - 1, seeds[1]), l);
+  print(`BIG ${JSON.stringify({ name, sha256: bytesToHex(sha256(y)) })}`);
 }
 
 for (const c of input.golden as Array<{ name: string; input: unknown }>) {

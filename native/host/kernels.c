@@ -13,6 +13,7 @@
 #include "lvxs.h"
 #include "xsmc.h"
 #include "../kernels/toeplitz.h"
+#include "../os/scratch.h"
 
 #include <math.h>
 
@@ -63,7 +64,7 @@ void xs_lv_toeplitz_hash(xsMachine* the)
 	lv_toeplitz_method method = LV_TOEPLITZ_AUTO;
 	lv_toeplitz_status status;
 	uint8_t *input, *seed, *out;
-	void* scratch;
+	lv_scratch scratch;
 	char message[256];
 
 	xsmcVars(1);
@@ -77,16 +78,15 @@ void xs_lv_toeplitz_hash(xsMachine* the)
 	if (xsmcArgc > 5 && xsmcTypeOf(xsArg(5)) != xsUndefinedType)
 		method = (lv_toeplitz_method)lvIntegerArg(the, 5, "method", 0, 3);
 	/* Nothing allocates in XS from here to the end of the kernel, so the GC cannot move the buffers
-	   (c_malloc is the C heap, not XS's). A detached buffer throws here, before the scratch exists. */
+	   (the scratch is C memory, not XS's heap). A detached buffer throws here, before the scratch exists. */
 	input = lvBytes(the, 0, &inputLength, 0);
 	seed = lvBytes(the, 2, &seedLength, 0);
 	out = lvBytes(the, 4, &outLength, 1);
 	need = lv_toeplitz_scratch_size(n, bits, method);
-	scratch = c_malloc(need ? need : 1);
-	if (!scratch)
+	if (!lv_scratch_get(&scratch, need)) /* a large one in huge pages (native/os/scratch.c) */
 		xsUnknownError("toeplitzHash: out of memory (%lu bytes of scratch)", (unsigned long)need);
-	status = lv_toeplitz_hash(input, inputLength, n, seed, seedLength, bits, out, outLength, scratch, need, method);
-	c_free(scratch);
+	status = lv_toeplitz_hash(input, inputLength, n, seed, seedLength, bits, out, outLength, scratch.data, need, method);
+	lv_scratch_release(&scratch);
 	if (status != LV_TOEPLITZ_OK) {
 		lv_toeplitz_describe(status, n, bits, inputLength, seedLength, message, sizeof message);
 		if (status == LV_TOEPLITZ_E_NULL)

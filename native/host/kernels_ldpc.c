@@ -15,6 +15,7 @@
 #include "lvxs.h"
 #include "xsmc.h"
 #include "../kernels/ldpc.h"
+#include "../os/scratch.h"
 
 #include <math.h>
 
@@ -126,12 +127,13 @@ static void lvLdpcThrow(xsMachine* the, const lv_ldpc_fault* fault, const lv_ldp
 static void* lvLdpcWork;
 static size_t lvLdpcWorkSize;
 
-/* `need` bytes of work; *fresh says the caller must c_free it. */
-static void* lvLdpcWorkFor(size_t need, int* fresh)
+/* `need` bytes of work: the kept buffer, or a larger one in *fresh (empty otherwise) that the caller releases. */
+static void* lvLdpcWorkFor(size_t need, lv_scratch* fresh)
 {
-	*fresh = need > LV_LDPC_WORK_KEEP;
-	if (*fresh)
-		return c_malloc(need);
+	fresh->data = fresh->mapping = NULL;
+	fresh->mapped = 0;
+	if (need > LV_LDPC_WORK_KEEP)
+		return lv_scratch_get(fresh, need);
 	if (lvLdpcWorkSize < need) {
 		c_free(lvLdpcWork);
 		lvLdpcWork = c_malloc(need);
@@ -155,7 +157,7 @@ void xs_lv_ldpc_decode(xsMachine* the)
 	uint64_t maxIterations;
 	void* work;
 	int32_t* out;
-	int fresh;
+	lv_scratch fresh;
 
 	xsmcVars(7);
 	lvLdpcCode(the, &code, &ptr, &vars);
@@ -178,15 +180,13 @@ void xs_lv_ldpc_decode(xsMachine* the)
 	work = lvLdpcWorkFor(need ? need : 1, &fresh);
 	results = c_malloc(sizeof(lv_ldpc_result) * (frames ? frames : 1));
 	if (!work || !results) {
-		if (fresh)
-			c_free(work);
+		lv_scratch_release(&fresh);
 		c_free(results);
 		xsUnknownError("ldpc: out of memory (%lu bytes of work)", (unsigned long)need);
 	}
 	status = lv_ldpc_decode(&code, syndromes.data, syndromes.count, llrs.data, llrs.count, maxIterations, bits.data, bits.count,
 		results, frames, work, need, &fault);
-	if (fresh)
-		c_free(work);
+	lv_scratch_release(&fresh);
 	out = outcomes.data;
 	if (status == LV_LDPC_OK)
 		for (k = 0; k < frames; k++) out[k] = results[k].converged ? (int32_t)results[k].iterations : -(int32_t)results[k].iterations;

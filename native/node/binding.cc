@@ -1,8 +1,9 @@
 /*
  * LIGHTVIBES Node-API addon (node-addon-api): the C kernels of native/kernels/ for Node, the C++
  * side of hal/node/kernels.ts (the XS host binds the same cores in native/host/kernels.c). Thin:
- * checks its arguments, allocates the kernel's scratch once per call, calls the core, and turns a
- * status into a JS error that names the argument (a C++ exception node-addon-api rethrows in JS).
+ * checks its arguments, takes the kernel's scratch once per call (native/os/scratch.c: huge pages
+ * for a large one), calls the core, and turns a status into a JS error that names the argument
+ * (a C++ exception node-addon-api rethrows in JS).
  *
  *   toeplitzHash(input, n, seed, outputBits[, method]) -> Uint8Array of ceil(outputBits / 8) bytes
  *       method: 0 auto (default), 1 words, 2 fft, 3 fft with the portable multiply
@@ -20,6 +21,7 @@
 #include <new>
 
 #include "ldpc.h"
+#include "scratch.h"
 #include "toeplitz.h"
 
 void lvPulseRegister(Napi::Env env, Napi::Object exports); /* pulse.cc */
@@ -59,6 +61,16 @@ uint64_t integerArg(Napi::Env env, Napi::Value value, const char* typePrefix, co
 	return (uint64_t)v;
 }
 
+/* A kernel's scratch for the length of one call (lv_scratch_get: a large one in huge pages). */
+struct Scratch {
+	lv_scratch s{};
+	Scratch() = default;
+	Scratch(const Scratch&) = delete;
+	Scratch& operator=(const Scratch&) = delete;
+	~Scratch() { lv_scratch_release(&s); }
+	void* get(size_t size) { return lv_scratch_get(&s, size); }
+};
+
 /* ---- Toeplitz (native/kernels/toeplitz.c) */
 
 uint64_t toeplitzInteger(Napi::Env env, Napi::Value value, const char* field, double min, double max)
@@ -84,9 +96,10 @@ Napi::Value ToeplitzHash(const Napi::CallbackInfo& info)
 	const uint8_t* input = typedArg<uint8_t>(env, info[0], napi_uint8_array, "toeplitzHash: ", "input", "Uint8Array", &inputLength);
 	const uint8_t* seed = typedArg<uint8_t>(env, info[2], napi_uint8_array, "toeplitzHash: ", "seed", "Uint8Array", &seedLength);
 	size_t need = lv_toeplitz_scratch_size(n, bits, (lv_toeplitz_method)method);
-	std::unique_ptr<void, decltype(&free)> scratch(malloc(need ? need : 1), &free);
-	if (!scratch) throw Napi::Error::New(env, format("toeplitzHash: out of memory (%llu bytes of scratch)", (unsigned long long)need));
-	lv_toeplitz_status status = lv_toeplitz_hash(input, inputLength, n, seed, seedLength, bits, result.Data(), outLength, scratch.get(), need,
+	Scratch scratch;
+	void* work = scratch.get(need);
+	if (!work) throw Napi::Error::New(env, format("toeplitzHash: out of memory (%llu bytes of scratch)", (unsigned long long)need));
+	lv_toeplitz_status status = lv_toeplitz_hash(input, inputLength, n, seed, seedLength, bits, result.Data(), outLength, work, need,
 		(lv_toeplitz_method)method);
 	if (status != LV_TOEPLITZ_OK) {
 		char message[256];
@@ -171,12 +184,9 @@ struct WorkCache {
 };
 
 /* `need` bytes of work: the kept buffer when it is large enough; `owned` holds one the call frees. */
-void* ldpcWork(Napi::Env env, size_t need, std::unique_ptr<void, decltype(&free)>& owned)
+void* ldpcWork(Napi::Env env, size_t need, Scratch& owned)
 {
-	if (need > WORK_KEEP) {
-		owned.reset(malloc(need));
-		return owned.get();
-	}
+	if (need > WORK_KEEP) return owned.get(need);
 	WorkCache* cache = env.GetInstanceData<WorkCache>();
 	if (!cache) {
 		std::unique_ptr<WorkCache> fresh(new (std::nothrow) WorkCache());
@@ -220,7 +230,7 @@ Napi::Value LdpcDecode(const Napi::CallbackInfo& info)
 	const uint8_t* syndromes = typedArg<uint8_t>(env, info[1], napi_uint8_array, "ldpc: ", "syndromes", "Uint8Array", &syndromesLength);
 	const double* llrs = typedArg<double>(env, info[2], napi_float64_array, "ldpc: ", "channelLlrs", "Float64Array", &llrLength);
 	if (lv_ldpc_work_size(&code, frames ? frames : 1, &need, &fault) != LV_LDPC_OK) throwFault(env, fault, code);
-	std::unique_ptr<void, decltype(&free)> freshWork(nullptr, &free);
+	Scratch freshWork;
 	void* work = ldpcWork(env, need ? need : 1, freshWork);
 	std::unique_ptr<lv_ldpc_result[]> results(new (std::nothrow) lv_ldpc_result[frames ? frames : 1]);
 	if (!work || !results) throw Napi::Error::New(env, format("ldpcDecode: out of memory (%llu bytes of work)", (unsigned long long)need));

@@ -7,9 +7,9 @@
   "targets": [
     {
       "target_name": "lv_kernels",
-      "sources": ["binding.cc", "pulse.cc", "../kernels/toeplitz.c", "../kernels/ldpc.c", "../kernels/pulse.c"],
+      "sources": ["binding.cc", "pulse.cc", "../kernels/toeplitz.c", "../kernels/ldpc.c", "../kernels/pulse.c", "../os/scratch.c"],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
-      "include_dirs": ["../kernels"],
+      "include_dirs": ["../kernels", "../os"],
       "cflags_c": ["-std=gnu11", "-O3", "-Wall", "-Wextra", "-Wno-unused-parameter", "-ffp-contract=off"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "cflags!": ["-O2", "-O0"],
