@@ -32,6 +32,10 @@ test('C unit test native/kernels/test_toeplitz.c passes (cc -std=c11 -Wall -Wext
   cUnitTest([], /fft multiply: /);
 });
 
+test('C unit test passes with the 256-bit multiply on any AVX-512 CPU (-DLV_TOEPLITZ_NO_AVX512)', () => {
+  cUnitTest(['-DLV_TOEPLITZ_NO_AVX512'], /fft multiply: (vpclmul-avx2|pclmul|portable)\)/);
+});
+
 test('C unit test passes in the portable build boards get (-DLV_TOEPLITZ_PORTABLE_ONLY)', () => {
   cUnitTest(['-DLV_TOEPLITZ_PORTABLE_ONLY'], /fft multiply: portable/);
 });

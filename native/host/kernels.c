@@ -7,7 +7,7 @@
  *   native("xs_lv_toeplitz_hash")(input, n, seed, outputBits, out[, method])
  *       input, seed, out: Uint8Array; n, outputBits: integers; method: 0 auto (default), 1 words,
  *       2 fft, 3 fft with the portable multiply. Writes the hash to out; returns undefined.
- *   native("xs_lv_toeplitz_backend")()            "vpclmul-avx2", "pclmul" or "portable"
+ *   native("xs_lv_toeplitz_backend")()            "vpclmul-avx512", "vpclmul-avx2", "pclmul" or "portable"
  *   native("xs_lv_toeplitz_auto_method")(n, outputBits)   1 (words) or 2 (fft)
  */
 #include "lvxs.h"

@@ -81,7 +81,8 @@ lv_toeplitz_status lv_toeplitz_hash(const uint8_t* input, size_t input_len, uint
 const char* lv_toeplitz_describe(lv_toeplitz_status status, uint64_t n, uint64_t output_bits,
 	size_t input_len, size_t seed_len, char* buffer, size_t size);
 
-/* "pclmul" when the FFT multiplies with PCLMULQDQ on this CPU, "portable" otherwise. */
+/* How the FFT multiplies on this CPU: "vpclmul-avx512" (8 lanes), "vpclmul-avx2" (4 lanes),
+   "pclmul" (PCLMULQDQ, one at a time) or "portable". */
 const char* lv_toeplitz_backend(void);
 
 #ifdef __cplusplus

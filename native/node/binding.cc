@@ -7,7 +7,7 @@
  *
  *   toeplitzHash(input, n, seed, outputBits[, method]) -> Uint8Array of ceil(outputBits / 8) bytes
  *       method: 0 auto (default), 1 words, 2 fft, 3 fft with the portable multiply
- *   backend() -> "vpclmul-avx2" | "pclmul" | "portable"
+ *   backend() -> "vpclmul-avx512" | "vpclmul-avx2" | "pclmul" | "portable"
  *   autoMethod(n, outputBits) -> 1 (words) | 2 (fft)
  *   ldpcDecode / ldpcSyndrome / ldpcWorkBytes: the LDPC kernel (see the block above LdpcDecode)
  *   pulseSchedule / pulseBin: the pulse-timing kernel (pulse.cc)
