@@ -98,15 +98,26 @@ export function toeplitzHash(input: Uint8Array, n: number, seed: Uint8Array, out
   return out;
 }
 
+const bitOf = (b: Uint8Array, k: number) => (b[k >>> 3]! >>> (7 - (k & 7))) & 1;
+
+/** Output bit i from the definition, y_i = sum_j x_j s_(i+n-1-j): O(n) bit operations. */
+function definitionBit(input: Uint8Array, n: number, seed: Uint8Array, i: number): number {
+  let y = 0;
+  for (let j = 0; j < n; j++) y ^= bitOf(input, j) & bitOf(seed, i - j + n - 1);
+  return y;
+}
+
 /** The definition, one bit at a time: O(n·ℓ) bit operations, for tests only. */
 export function toeplitzHashNaive(input: Uint8Array, n: number, seed: Uint8Array, outputBits: number): Uint8Array {
   checkToeplitzArgs(input, n, seed, outputBits);
-  const bit = (b: Uint8Array, k: number) => (b[k >>> 3]! >>> (7 - (k & 7))) & 1;
   const out = new Uint8Array(packedLength(outputBits));
-  for (let i = 0; i < outputBits; i++) {
-    let y = 0;
-    for (let j = 0; j < n; j++) y ^= bit(input, j) & bit(seed, i - j + n - 1);
-    if (y) out[i >>> 3]! |= 0x80 >>> (i & 7);
-  }
+  for (let i = 0; i < outputBits; i++) if (definitionBit(input, n, seed, i)) out[i >>> 3]! |= 0x80 >>> (i & 7);
   return out;
+}
+
+/** Output bit `index` (0 or 1) of the definition alone, for tests that check a few bits of a large block. */
+export function toeplitzBitNaive(input: Uint8Array, n: number, seed: Uint8Array, outputBits: number, index: number): number {
+  checkToeplitzArgs(input, n, seed, outputBits);
+  checkInteger('index', index, 0, outputBits - 1);
+  return definitionBit(input, n, seed, index);
 }
