@@ -127,11 +127,9 @@ static void lvLdpcThrow(xsMachine* the, const lv_ldpc_fault* fault, const lv_ldp
 static void* lvLdpcWork;
 static size_t lvLdpcWorkSize;
 
-/* `need` bytes of work: the kept buffer, or a larger one in *fresh (empty otherwise) that the caller releases. */
+/* `need` bytes of work: the kept buffer, or a larger one taken into *fresh (passed empty; the caller releases it). */
 static void* lvLdpcWorkFor(size_t need, lv_scratch* fresh)
 {
-	fresh->data = fresh->mapping = NULL;
-	fresh->mapped = 0;
 	if (need > LV_LDPC_WORK_KEEP)
 		return lv_scratch_get(fresh, need);
 	if (lvLdpcWorkSize < need) {
@@ -157,7 +155,7 @@ void xs_lv_ldpc_decode(xsMachine* the)
 	uint64_t maxIterations;
 	void* work;
 	int32_t* out;
-	lv_scratch fresh;
+	lv_scratch fresh = { NULL, NULL, 0 };
 
 	xsmcVars(7);
 	lvLdpcCode(the, &code, &ptr, &vars);

@@ -1,8 +1,9 @@
 # The Node-API addon of the native kernels: the same C cores as the XS host (native/kernels/),
 # one binding (binding.cc + pulse.cc, C++ over node-addon-api, with C++ exceptions: a bad argument
 # throws a JS error that names it). node-addon-api's own gyp target node_addon_api_except brings
-# its include directory and the exception settings of each platform. Built by scripts/build-native.mjs at npm install with node-gyp
-# (bundled with npm) against this machine's Node headers: nothing is downloaded.
+# its include directory and the exception settings of each platform. Built by
+# scripts/build-native.mjs at npm install with node-gyp (bundled with npm) against this machine's
+# Node headers: nothing is downloaded.
 {
   "targets": [
     {
