@@ -1,5 +1,5 @@
 /**
- * `npm run bench:keys -- [--rate 1000] [--seconds 30] [--connections 128] [--state-dir <dir>] [--server-bundle <file.mjs>] [--no-floor]`
+ * `npm run bench:keys -- [--rate 1000] [--seconds 30] [--connections 128] [--generator c|node|c,node] [--state-dir <dir>] [--server-bundle <file.mjs>] [--no-floor]`
  * (`npm run bench:keys -- --components`: the cost of each part of a request, see `components`):
  * latency of GET /lightvibes/key/{ref} and POST /api/v1/keys/{slave}/enc_keys against
  * `npm run serve -- --dev` on loopback (HTTPS, mutual TLS, SQLite WAL with every commit fdatasynced
@@ -10,15 +10,20 @@
  * no-op mutual-TLS node:https server (`--no-floor` skips it), so the API's figures can be read
  * against what this machine gives a request that does nothing.
  *
- * The load generator must not be what it measures, and it shares the 2 cores with the server. So
- * it runs on a worker thread of its own, writes pre-built HTTP/1.1 requests straight onto a pool
- * of keep-alive TLS connections (no http.Agent, no JSON), reads only the status line and
- * content-length of each answer, and between due times SLEEPS (Atomics.wait, ≤ 0.2 ms at a time)
- * instead of spinning. It reports its own send lateness and event-loop delay, so a late generator
- * shows as such. `--server-bundle` runs a previously bundled server (before/after comparisons).
+ * The load generator must not be what it measures, and it shares the 2 cores with the server. The
+ * default (`--generator c`) is `bench/loadgen.c`, built here on demand against the system's OpenSSL:
+ * one epoll loop in its own process, a timerfd armed at each due time, a few tens of µs of CPU per
+ * request. `--generator node` is the same open loop in Node, on a worker thread of its own: it
+ * writes pre-built HTTP/1.1 requests straight onto a pool of keep-alive TLS connections (no
+ * http.Agent, no JSON), reads only the status line and content-length of each answer, and between
+ * due times SLEEPS (Atomics.wait, ≤ 0.2 ms at a time) instead of spinning; it costs about as much
+ * CPU per request as the server. `--generator c,node` runs both, one after the other, on each
+ * route. Each reports its send lateness and its own cost, so a late generator shows as such.
+ * Without a C compiler or OpenSSL's headers the bench says so and uses the Node generator.
+ * `--server-bundle` runs a previously bundled server (before/after comparisons).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -45,8 +50,11 @@ interface GeneratorResult {
   readonly elapsedS: number;
   readonly lateP99Ms: number;
   readonly lateMaxMs: number;
-  readonly loopP99Ms: number;
-  readonly loopMaxMs: number;
+  /** The Node generator's event-loop delay; the C one has no event loop. */
+  readonly loopP99Ms?: number;
+  readonly loopMaxMs?: number;
+  /** The generator's CPU time over the run (the Node one: its whole process's). */
+  readonly cpuMs: number;
 }
 
 const pct = (sorted: ArrayLike<number>, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -111,6 +119,8 @@ async function runGenerator(job: GeneratorJob): Promise<GeneratorResult> {
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   const nap = new Int32Array(new SharedArrayBuffer(4));
+  // process-wide, but while it runs the bench's main thread only waits for this worker
+  const cpu0 = process.cpuUsage();
   start = performance.now() + 20;
   let next = 0;
   await new Promise<void>((resolve) => {
@@ -131,13 +141,67 @@ async function runGenerator(job: GeneratorJob): Promise<GeneratorResult> {
   });
   await finished;
   const elapsedS = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   loop.disable();
   for (const c of conns) c.socket.destroy();
   lateness.sort();
   return {
     latencies, statuses, elapsedS, lateP99Ms: pct(lateness, 99), lateMaxMs: lateness[lateness.length - 1]!,
-    loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6,
+    loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, cpuMs: (cpu.user + cpu.system) / 1000,
   };
+}
+
+/** Builds bench/loadgen.c into build/bench/loadgen when the source is newer; undefined (and why) if it cannot. */
+function buildCGenerator(root: string): { bin?: string; why?: string } {
+  const src = join(root, 'bench', 'loadgen.c');
+  const bin = join(root, 'build', 'bench', 'loadgen');
+  if (existsSync(bin) && statSync(bin).mtimeMs >= statSync(src).mtimeMs) return { bin };
+  mkdirSync(join(root, 'build', 'bench'), { recursive: true });
+  try {
+    execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', '-o', bin, src, '-lssl', '-lcrypto'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return { bin };
+  } catch (e: any) {
+    return { why: String(e?.stderr ?? e?.message ?? e).trim().split('\n')[0] };
+  }
+}
+
+/** The C generator (bench/loadgen.c) in its own process: the same job, the same result. */
+async function runCGenerator(bin: string, job: GeneratorJob): Promise<GeneratorResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'lv-loadgen-'));
+  try {
+    // a u32 count, then (u32 length, bytes) per request, little-endian; requests are ASCII
+    const file = new Uint8Array(4 + job.requests.reduce((n, r) => n + 4 + r.length, 0));
+    const view = new DataView(file.buffer);
+    view.setUint32(0, job.requests.length, true);
+    let at = 4;
+    for (const r of job.requests) {
+      view.setUint32(at, r.length, true);
+      at += 4;
+      for (let i = 0; i < r.length; i++) file[at++] = r.charCodeAt(i);
+    }
+    writeFileSync(join(dir, 'requests.bin'), file);
+    const args = ['--port', String(job.port), '--ca', `${job.tlsDir}/ca.pem`, '--cert', `${job.tlsDir}/${job.sae}.pem`, '--key', `${job.tlsDir}/${job.sae}.key`,
+      '--servername', 'localhost', '--rate', String(job.rate), '--connections', String(job.connections), '--total', String(job.total),
+      '--requests', join(dir, 'requests.bin'), '--out', join(dir, 'latencies.bin')];
+    const out = await new Promise<string>((resolve, reject) => {
+      const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d) => { stdout += d; });
+      p.stderr.on('data', (d) => { stderr += d; });
+      p.once('error', reject);
+      p.once('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`bench: loadgen exited ${code}: ${stderr.trim()}`))));
+    });
+    const r = JSON.parse(out);
+    const raw = readFileSync(join(dir, 'latencies.bin'));
+    if (raw.byteLength !== job.total * 8) throw new Error(`bench: loadgen wrote ${raw.byteLength} bytes of latencies, expected ${job.total * 8}`);
+    const latencies = new Float64Array(job.total);
+    const lv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    for (let i = 0; i < job.total; i++) latencies[i] = lv.getFloat64(i * 8, true);
+    return { latencies, statuses: r.statuses, elapsedS: r.elapsed_s, lateP99Ms: r.late_p99_ms, lateMaxMs: r.late_max_ms, cpuMs: r.cpu_ms };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -270,11 +334,18 @@ async function main(): Promise<void> {
   const serverBundle = arg('--server-bundle', '');
   const stateDir = arg('--state-dir', '') || mkdtempSync(join(tmpdir(), 'lv-bench-'));
   const total = Math.round(rate * seconds);
+  let generators = arg('--generator', 'c').split(',');
+  if (generators.some((g) => g !== 'c' && g !== 'node')) throw new Error('bench: --generator takes c, node or c,node');
+  const cGenerator = generators.includes('c') ? buildCGenerator(ROOT) : {};
+  if (generators.includes('c') && !cGenerator.bin) {
+    console.log(`bench: the C generator could not be built (${cGenerator.why}); using the Node generator instead`);
+    generators = ['node'];
+  }
   /** The desk is shared: every figure goes out with the load it was measured under. */
   const load = () => `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} cores`;
 
   async function startServer(): Promise<{ port: number; stop: () => Promise<string> }> {
-    const blocks = Math.ceil(((total * 2 + 2000) * 256) / 65536) + 8;
+    const blocks = Math.ceil(((total * 2 * generators.length + 2000) * 256) / 65536) + 8;
     // bundled as a deployment would run it (no TypeScript loader in the measured process)
     const bundle = serverBundle || join(ROOT, 'build', 'bench', `serve-${process.pid}.mjs`);
     if (!serverBundle) buildSync({ entryPoints: [join(ROOT, 'sim', 'serve.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', external: ['better-sqlite3'], logLevel: 'error' });
@@ -300,31 +371,41 @@ async function main(): Promise<void> {
   const tls = join(stateDir, 'tls');
   const a = saeAgent(tls, 'sae-a', 64);
   const openLoop = async (name: string, requests: string[], n: number, port = server.port) => {
-    const loadBefore = load();
-    const job: GeneratorJob = { kind: GENERATOR, port, tlsDir: tls, sae: 'sae-a', rate, connections, requests, total: n };
-    const data = { workerData: job };
-    const worker = import.meta.url.endsWith('.ts')
-      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`, { ...data, eval: true })
-      : new Worker(new URL(import.meta.url), data);
-    const r = await new Promise<GeneratorResult>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
-    await worker.terminate();
-    const lat = r.latencies.sort();
-    console.log(`${name}: ${n} requests at a target of ${rate}/s for ${seconds} s → sustained ${(n / r.elapsedS).toFixed(0)} req/s; `
-      + `latency p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms, max ${lat[lat.length - 1]!.toFixed(2)} ms; statuses ${JSON.stringify(r.statuses)}`);
-    console.log(`  generator (worker thread, ${connections} connections): send lateness (from the due time, waiting for a free connection included) p99 ${r.lateP99Ms.toFixed(2)} ms, max ${r.lateMaxMs.toFixed(2)} ms; `
-      + `its event-loop delay p99 ${r.loopP99Ms.toFixed(2)} ms, max ${r.loopMaxMs.toFixed(2)} ms`);
-    console.log(`  (before: ${loadBefore}; after: ${load()})`);
+    for (const generator of generators) {
+      const loadBefore = load();
+      // each run of a route needs its own refs: a GET list is split between the generators
+      const share = requests.length === 1 ? requests : requests.splice(0, n);
+      const job: GeneratorJob = { kind: GENERATOR, port, tlsDir: tls, sae: 'sae-a', rate, connections, requests: share, total: n };
+      let r: GeneratorResult;
+      if (generator === 'c') r = await runCGenerator(cGenerator.bin!, job);
+      else {
+        const data = { workerData: job };
+        const worker = import.meta.url.endsWith('.ts')
+          ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`, { ...data, eval: true })
+          : new Worker(new URL(import.meta.url), data);
+        r = await new Promise<GeneratorResult>((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+        await worker.terminate();
+      }
+      const lat = r.latencies.sort();
+      console.log(`${name} [${generator} generator]: ${n} requests at a target of ${rate}/s for ${seconds} s → sustained ${(n / r.elapsedS).toFixed(0)} req/s; `
+        + `latency p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms, max ${lat[lat.length - 1]!.toFixed(2)} ms; statuses ${JSON.stringify(r.statuses)}`);
+      const own = `its own CPU ${((r.cpuMs * 1000) / n).toFixed(1)} µs per request`
+        + (r.loopP99Ms === undefined ? '' : `, its event-loop delay p99 ${r.loopP99Ms.toFixed(2)} ms, max ${r.loopMaxMs!.toFixed(2)} ms`);
+      console.log(`  generator (${generator === 'c' ? 'bench/loadgen.c, own process' : 'Node worker thread'}, ${connections} connections): send lateness (from the due time, waiting for a free connection included) `
+        + `p99 ${r.lateP99Ms.toFixed(2)} ms, max ${r.lateMaxMs.toFixed(2)} ms; ${own}`);
+      console.log(`  (before: ${loadBefore}; after: ${load()})`);
+    }
   };
   try {
     // wait for the pool, then make the refs (not timed)
     for (;;) {
       const s = await call(a, server.port, 'GET', '/api/v1/keys/sae-b/status');
-      if (s.json.stored_key_count * 256 >= (total * 2 + 1000) * 256) break;
+      if (s.json.stored_key_count * 256 >= (total * 2 * generators.length + 1000) * 256) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     const refs: string[] = [];
-    for (let i = 0; i < total; i += 64) {
-      const batch = await Promise.all(Array.from({ length: Math.min(64, total - i) }, () =>
+    for (let i = 0; i < total * generators.length; i += 64) {
+      const batch = await Promise.all(Array.from({ length: Math.min(64, total * generators.length - i) }, () =>
         call(a, server.port, 'POST', '/lightvibes/session', { peer_id: 'sae-b', policy: { min_keybits: 256, ttl_s: 3600 } })));
       for (const r of batch) if (r.status === 201) refs.push(r.json.key_ref);
     }
@@ -340,7 +421,7 @@ async function main(): Promise<void> {
         await floor.stop();
       }
     }
-    await openLoop('GET /lightvibes/key/{ref}', refs.map((ref) => `GET /lightvibes/key/${ref} HTTP/1.1\r\n${host}\r\n`), refs.length);
+    await openLoop('GET /lightvibes/key/{ref}', refs.map((ref) => `GET /lightvibes/key/${ref} HTTP/1.1\r\n${host}\r\n`), total);
     const body = JSON.stringify({ number: 1, size: 256 });
     await openLoop('POST /api/v1/keys/sae-b/enc_keys',
       [`POST /api/v1/keys/sae-b/enc_keys HTTP/1.1\r\n${host}content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`], total);
