@@ -22,39 +22,25 @@
  * Without a C compiler or OpenSSL's headers the bench says so and uses the Node generator.
  * `--server-bundle` runs a previously bundled server (before/after comparisons).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { connect, type TLSSocket } from 'node:tls';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { buildLoadgen, type LoadJob, type LoadResult, runLoadgen } from './loadgen.ts';
 
 const GENERATOR = 'lightvibes/bench-keys-generator';
 
-interface GeneratorJob {
+interface GeneratorJob extends LoadJob {
   readonly kind: typeof GENERATOR;
-  readonly port: number;
-  readonly tlsDir: string;
-  readonly sae: string;
-  readonly rate: number;
-  readonly connections: number;
-  /** One pre-built request per index, or one for all. */
-  readonly requests: readonly string[];
-  readonly total: number;
 }
 
-interface GeneratorResult {
-  readonly latencies: Float64Array;
-  readonly statuses: Record<string, number>;
-  readonly elapsedS: number;
-  readonly lateP99Ms: number;
-  readonly lateMaxMs: number;
+interface GeneratorResult extends LoadResult {
   /** The Node generator's event-loop delay; the C one has no event loop. */
   readonly loopP99Ms?: number;
   readonly loopMaxMs?: number;
-  /** The generator's CPU time over the run (the Node one: its whole process's). */
-  readonly cpuMs: number;
 }
 
 const pct = (sorted: ArrayLike<number>, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -149,59 +135,6 @@ async function runGenerator(job: GeneratorJob): Promise<GeneratorResult> {
     latencies, statuses, elapsedS, lateP99Ms: pct(lateness, 99), lateMaxMs: lateness[lateness.length - 1]!,
     loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, cpuMs: (cpu.user + cpu.system) / 1000,
   };
-}
-
-/** Builds bench/loadgen.c into build/bench/loadgen when the source is newer; undefined (and why) if it cannot. */
-function buildCGenerator(root: string): { bin?: string; why?: string } {
-  const src = join(root, 'bench', 'loadgen.c');
-  const bin = join(root, 'build', 'bench', 'loadgen');
-  if (existsSync(bin) && statSync(bin).mtimeMs >= statSync(src).mtimeMs) return { bin };
-  mkdirSync(join(root, 'build', 'bench'), { recursive: true });
-  try {
-    execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', '-o', bin, src, '-lssl', '-lcrypto'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    return { bin };
-  } catch (e: any) {
-    return { why: String(e?.stderr ?? e?.message ?? e).trim().split('\n')[0] };
-  }
-}
-
-/** The C generator (bench/loadgen.c) in its own process: the same job, the same result. */
-async function runCGenerator(bin: string, job: GeneratorJob): Promise<GeneratorResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'lv-loadgen-'));
-  try {
-    // a u32 count, then (u32 length, bytes) per request, little-endian; requests are ASCII
-    const file = new Uint8Array(4 + job.requests.reduce((n, r) => n + 4 + r.length, 0));
-    const view = new DataView(file.buffer);
-    view.setUint32(0, job.requests.length, true);
-    let at = 4;
-    for (const r of job.requests) {
-      view.setUint32(at, r.length, true);
-      at += 4;
-      for (let i = 0; i < r.length; i++) file[at++] = r.charCodeAt(i);
-    }
-    writeFileSync(join(dir, 'requests.bin'), file);
-    const args = ['--port', String(job.port), '--ca', `${job.tlsDir}/ca.pem`, '--cert', `${job.tlsDir}/${job.sae}.pem`, '--key', `${job.tlsDir}/${job.sae}.key`,
-      '--servername', 'localhost', '--rate', String(job.rate), '--connections', String(job.connections), '--total', String(job.total),
-      '--requests', join(dir, 'requests.bin'), '--out', join(dir, 'latencies.bin')];
-    const out = await new Promise<string>((resolve, reject) => {
-      const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      p.stdout.on('data', (d) => { stdout += d; });
-      p.stderr.on('data', (d) => { stderr += d; });
-      p.once('error', reject);
-      p.once('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`bench: loadgen exited ${code}: ${stderr.trim()}`))));
-    });
-    const r = JSON.parse(out);
-    const raw = readFileSync(join(dir, 'latencies.bin'));
-    if (raw.byteLength !== job.total * 8) throw new Error(`bench: loadgen wrote ${raw.byteLength} bytes of latencies, expected ${job.total * 8}`);
-    const latencies = new Float64Array(job.total);
-    const lv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    for (let i = 0; i < job.total; i++) latencies[i] = lv.getFloat64(i * 8, true);
-    return { latencies, statuses: r.statuses, elapsedS: r.elapsed_s, lateP99Ms: r.late_p99_ms, lateMaxMs: r.late_max_ms, cpuMs: r.cpu_ms };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /**
@@ -336,7 +269,7 @@ async function main(): Promise<void> {
   const total = Math.round(rate * seconds);
   let generators = arg('--generator', 'c').split(',');
   if (generators.some((g) => g !== 'c' && g !== 'node')) throw new Error('bench: --generator takes c, node or c,node');
-  const cGenerator = generators.includes('c') ? buildCGenerator(ROOT) : {};
+  const cGenerator = generators.includes('c') ? buildLoadgen(ROOT) : {};
   if (generators.includes('c') && !cGenerator.bin) {
     console.log(`bench: the C generator could not be built (${cGenerator.why}); using the Node generator instead`);
     generators = ['node'];
@@ -377,7 +310,7 @@ async function main(): Promise<void> {
       const share = requests.length === 1 ? requests : requests.splice(0, n);
       const job: GeneratorJob = { kind: GENERATOR, port, tlsDir: tls, sae: 'sae-a', rate, connections, requests: share, total: n };
       let r: GeneratorResult;
-      if (generator === 'c') r = await runCGenerator(cGenerator.bin!, job);
+      if (generator === 'c') r = await runLoadgen(cGenerator.bin!, job);
       else {
         const data = { workerData: job };
         const worker = import.meta.url.endsWith('.ts')
