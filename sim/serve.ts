@@ -249,7 +249,9 @@ export async function serve(o: ServeOptions) {
       console.error(`lightvibes: group commit: ${batchStats.requests} requests in ${batchStats.batches} commits, ${batchStats.ms.toFixed(0)} ms inside them; `
         + `process CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms (${((cpu.user + cpu.system) / 1000 / Math.max(1, batchStats.requests)).toFixed(3)} ms per API request, start-up included)`);
       const s = storage.syncStats;
-      console.error(`lightvibes: WAL fdatasync: ${s.syncs} syncs (${s.asyncSyncs} off the event loop), mean ${(s.ms / Math.max(1, s.syncs)).toFixed(3)} ms`);
+      const rt = (p: number) => (s.roundTripNs.percentile(p) / 1e6).toFixed(2);
+      console.error(`lightvibes: WAL fdatasync: ${s.syncs} syncs (${s.asyncSyncs} off the event loop), mean ${(s.ms / Math.max(1, s.syncs)).toFixed(3)} ms; `
+        + `off the loop, from asking for a sync to its callback: p50 ${rt(50)} ms, p99 ${rt(99)} ms, max ${(s.roundTripNs.max / 1e6).toFixed(2)} ms`);
       const c = await storage.checkpointStats();
       if (c) console.error(`lightvibes: WAL checkpoints on the worker thread: ${c.runs} runs, ${c.passes} passes, ${c.ms.toFixed(0)} ms, WAL at most ${c.maxLogFrames} frames`);
       if (loopDelay) {

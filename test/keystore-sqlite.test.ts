@@ -121,10 +121,11 @@ test('the service on SQLite survives a restart: pending refs still served once, 
   try { artefact('sqlite wal file', new Uint8Array(readFileSync(path + '-wal'))); } catch { /* checkpointed */ }
 });
 
-test('SQLite groupDurable: commits at once, resolves only after a sync begun after its commit', async () => {
+test('SQLite groupDurable, one sync at a time: commits at once, resolves only after a sync begun after its commit', async () => {
   const path = join(dir, 'durable.db');
-  const s = new SqliteStorage(path);
+  const s = new SqliteStorage(path, { maxSyncsInFlight: 1 });
   s.transaction((tx) => tx.append('t', 'x', bytes('0')));
+  assert.is(s.syncStats.roundTripNs.max, 0, 'a sync on the calling thread is no round trip');
   const order: string[] = [];
   const first = s.groupDurable(() => s.transaction((tx) => { tx.append('t', 'a', bytes('1')); return 'a'; }));
   assert.is(first.value, 'a');
@@ -137,11 +138,33 @@ test('SQLite groupDurable: commits at once, resolves only after a sync begun aft
   const p3 = third.durable.then(() => order.push(`c:${s.syncStats.asyncSyncs}`));
   await Promise.all([p1, p2, p3]);
   assert.equal(order, ['a:1', 'b:2', 'c:2'], 'the first sync covers the first commit only; one later sync covers the next two');
+  const rt = s.syncStats.roundTripNs;
+  assert.ok(rt.min >= 1 && rt.max >= rt.min && rt.max < 60e9, `the thread-pool syncs' round trips are recorded: ${rt.min}..${rt.max} ns`);
   assert.throws(() => s.groupDurable(() => s.groupDurable(() => 0)), /do not nest/);
   s.close();
   const again = new SqliteStorage(path);
   assert.equal(again.list('t').map((r) => r.key), ['x', 'a', 'b', 'c']);
   again.close();
+});
+
+test('SQLite groupDurable, two syncs at once (the default): a commit made during a sync gets its own at once', async () => {
+  const path = join(dir, 'durable-two.db');
+  const s = new SqliteStorage(path);
+  s.transaction((tx) => tx.append('t', 'x', bytes('0')));
+  const commit = (k: string) => s.groupDurable(() => s.transaction((tx) => tx.append('t', k, bytes(k)))).durable;
+  // a and b each start a sync; c finds two running and is left to the first of them to end
+  const durable = [commit('a'), commit('b'), commit('c')];
+  assert.is(s.syncStats.asyncSyncs, 0, 'no sync has ended yet');
+  await Promise.all(durable);
+  assert.is(s.syncStats.asyncSyncs, 3, 'a and b got a sync each, c one begun after both (one at a time gives 2: a, then b and c)');
+  // closing while two syncs run: the last of them to end closes the WAL handle, and nothing is lost
+  const late = [commit('d'), commit('e')];
+  s.close();
+  await Promise.all(late);
+  const again = new SqliteStorage(path);
+  assert.equal(again.list('t').map((r) => r.key), ['x', 'a', 'b', 'c', 'd', 'e']);
+  again.close();
+  assert.throws(() => new SqliteStorage(join(dir, 'zero.db'), { maxSyncsInFlight: 0 }), /"maxSyncsInFlight" expected an integer >= 1, got 0/);
 });
 
 test('SQLite groupDurable: a failed sync rejects every waiter and refuses later commits (fail closed)', async () => {

@@ -10,8 +10,9 @@
  * and `group` sync before they return, as before. `groupDurable` commits and hands back a promise
  * that settles once an fdatasync begun AFTER that commit has finished: the sync runs on libuv's
  * thread pool, so the event loop keeps handling the next requests while the disk works, and one
- * sync covers every commit made before it started (the WAL is one append-only file). Nothing a
- * group did may be acknowledged before its promise resolves.
+ * sync covers every commit made before it started (the WAL is one append-only file). Up to two
+ * run at once (`maxSyncsInFlight`), so a commit made while a sync runs does not wait for that sync
+ * to end before its own begins. Nothing a group did may be acknowledged before its promise resolves.
  *
  * One sync stays on the calling thread, and it is SQLite's: when a commit finds the WAL wholly
  * checkpointed it starts the WAL again from its beginning, and syncs the new WAL header before
@@ -29,6 +30,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createHistogram } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Storage, StorageTransaction } from '../storage.ts';
 
@@ -44,6 +46,12 @@ export interface SqliteStorageOptions {
    */
   readonly checkpointInWorker?: boolean;
   readonly checkpointIntervalMs?: number;
+  /**
+   * Thread-pool syncs `groupDurable` may have running at once (default 2). With one, a commit made
+   * while a sync runs waits for that sync to end and then for a whole sync of its own; with two it
+   * gets its own sync at once. Either way a commit is released only by a sync begun after it.
+   */
+  readonly maxSyncsInFlight?: number;
 }
 
 /** The checkpointer thread (CommonJS, eval'd): its own connection, PASSIVE checkpoints on a timer. */
@@ -93,12 +101,20 @@ export class SqliteStorage implements Storage {
   /** Commits made, and commits known durable (a sync that started after them has finished). */
   private committed = 0;
   private synced = 0;
-  private syncing = false;
+  /** Thread-pool syncs running, at most `maxSyncsInFlight`. */
+  private syncsInFlight = 0;
+  private readonly maxSyncsInFlight: number;
+  /** The commit count the latest thread-pool sync was begun at: commits up to it need no new sync. */
+  private syncRequested = 0;
   private failed: Error | undefined;
   private closing = false;
   private waiters: Array<{ readonly seq: number; readonly resolve: () => void; readonly reject: (e: Error) => void }> = [];
-  /** Durability statistics (bench/keys.ts prints them): syncs issued and their total time. */
-  readonly syncStats = { syncs: 0, asyncSyncs: 0, ms: 0 };
+  /**
+   * Durability statistics (bench/keys.ts prints them): syncs issued and their total time, and for
+   * the thread-pool syncs the whole durable round trip, from asking for the sync to its callback
+   * on the event loop (ns), which every acknowledgement waits for.
+   */
+  readonly syncStats = { syncs: 0, asyncSyncs: 0, ms: 0, roundTripNs: createHistogram() };
 
   private readonly checkpointer: Worker | undefined;
   /**
@@ -110,6 +126,9 @@ export class SqliteStorage implements Storage {
   private readonly immediate: <T>(work: () => T) => T;
 
   constructor(readonly path: string, opts: SqliteStorageOptions = {}) {
+    this.maxSyncsInFlight = opts.maxSyncsInFlight ?? 2;
+    if (!Number.isInteger(this.maxSyncsInFlight) || this.maxSyncsInFlight < 1)
+      throw new RangeError(`"maxSyncsInFlight" expected an integer >= 1, got ${opts.maxSyncsInFlight}`);
     const fresh = !existsSync(path);
     this.db = new Database(path);
     if (fresh) chmodSync(path, 0o600);
@@ -251,9 +270,12 @@ export class SqliteStorage implements Storage {
     this.release(target);
   }
 
-  /** Starts one thread-pool fdatasync covering every commit so far, unless one is running. */
+  /**
+   * Starts a thread-pool fdatasync covering every commit so far, unless one begun after the last
+   * commit is running already or `maxSyncsInFlight` are (then the first to end starts it).
+   */
   private kick(): void {
-    if (this.syncing || this.failed || this.synced >= this.committed) return;
+    if (this.syncsInFlight >= this.maxSyncsInFlight || this.failed || Math.max(this.synced, this.syncRequested) >= this.committed) return;
     let fd: number | undefined;
     try {
       fd = this.wal();
@@ -264,15 +286,22 @@ export class SqliteStorage implements Storage {
     if (fd === undefined) { this.release(this.committed); return; }
     const target = this.committed;
     const t0 = performance.now();
-    this.syncing = true;
+    this.syncRequested = target;
+    this.syncsInFlight++;
     fdatasync(fd, (err) => {
-      this.syncing = false;
-      // closed meanwhile: SQLite's close checkpointed and synced every commit
-      if (this.closing) { closeSync(fd); this.walFd = undefined; this.release(this.committed); return; }
+      this.syncsInFlight--;
+      // closed meanwhile: SQLite's close checkpointed and synced every commit; the last sync to end closes the handle
+      if (this.closing) {
+        if (this.syncsInFlight === 0) { closeSync(fd); this.walFd = undefined; }
+        this.release(this.committed);
+        return;
+      }
       if (err) { this.fail(err); return; }
+      const ms = performance.now() - t0;
       this.syncStats.syncs++;
       this.syncStats.asyncSyncs++;
-      this.syncStats.ms += performance.now() - t0;
+      this.syncStats.ms += ms;
+      this.syncStats.roundTripNs.record(Math.max(1, Math.round(ms * 1e6)));
       this.release(target);
       this.kick();
     });
@@ -313,8 +342,8 @@ export class SqliteStorage implements Storage {
     this.checkpointer?.postMessage('stop');
     if (this.db.open) this.db.close();
     // a sync still on the thread pool closes the handle when it ends
-    if (this.walFd !== undefined && !this.syncing) closeSync(this.walFd);
-    if (!this.syncing) this.walFd = undefined;
+    if (this.walFd !== undefined && this.syncsInFlight === 0) closeSync(this.walFd);
+    if (this.syncsInFlight === 0) this.walFd = undefined;
     this.closing = true;
   }
 }
