@@ -12,13 +12,14 @@
  *
  * The load generator must not be what it measures, and it shares the 2 cores with the server. The
  * default (`--generator c`) is `bench/loadgen.c`, built here on demand against the system's OpenSSL:
- * one epoll loop in its own process, a timerfd armed at each due time, a few tens of µs of CPU per
- * request. `--generator node` is the same open loop in Node, on a worker thread of its own: it
+ * one epoll loop in its own process, a timerfd armed at each due time, 80-100 µs of CPU per request
+ * here. `--generator node` is the same open loop in Node, on a worker thread of its own: it
  * writes pre-built HTTP/1.1 requests straight onto a pool of keep-alive TLS connections (no
  * http.Agent, no JSON), reads only the status line and content-length of each answer, and between
- * due times SLEEPS (Atomics.wait, ≤ 0.2 ms at a time) instead of spinning; it costs about as much
- * CPU per request as the server. `--generator c,node` runs both, one after the other, on each
- * route. Each reports its send lateness and its own cost, so a late generator shows as such.
+ * due times SLEEPS (Atomics.wait, ≤ 0.2 ms at a time) instead of spinning; it costs about twice
+ * the C one's CPU, and has an event loop of its own to be late. `--generator c,node` runs both, one
+ * after the other, on each route. Each reports its send lateness and its own cost, so a late
+ * generator shows as such.
  * Without a C compiler or OpenSSL's headers the bench says so and uses the Node generator.
  * `--server-bundle` runs a previously bundled server (before/after comparisons).
  */
