@@ -275,11 +275,13 @@ async function main(): Promise<void> {
     console.log(`bench: the C generator could not be built (${cGenerator.why}); using the Node generator instead`);
     generators = ['node'];
   }
+  /** Keys each route uses up: `total` for every generator that runs it (GET refs, POST enc_keys). */
+  const keysPerRoute = total * generators.length;
   /** The desk is shared: every figure goes out with the load it was measured under. */
   const load = () => `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} cores`;
 
   async function startServer(): Promise<{ port: number; stop: () => Promise<string> }> {
-    const blocks = Math.ceil(((total * 2 * generators.length + 2000) * 256) / 65536) + 8;
+    const blocks = Math.ceil(((keysPerRoute * 2 + 2000) * 256) / 65536) + 8;
     // bundled as a deployment would run it (no TypeScript loader in the measured process)
     const bundle = serverBundle || join(ROOT, 'build', 'bench', `serve-${process.pid}.mjs`);
     if (!serverBundle) buildSync({ entryPoints: [join(ROOT, 'sim', 'serve.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm', external: ['better-sqlite3'], logLevel: 'error' });
@@ -334,12 +336,12 @@ async function main(): Promise<void> {
     // wait for the pool, then make the refs (not timed)
     for (;;) {
       const s = await call(a, server.port, 'GET', '/api/v1/keys/sae-b/status');
-      if (s.json.stored_key_count * 256 >= (total * 2 * generators.length + 1000) * 256) break;
+      if (s.json.stored_key_count * 256 >= (keysPerRoute * 2 + 1000) * 256) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     const refs: string[] = [];
-    for (let i = 0; i < total * generators.length; i += 64) {
-      const batch = await Promise.all(Array.from({ length: Math.min(64, total * generators.length - i) }, () =>
+    for (let i = 0; i < keysPerRoute; i += 64) {
+      const batch = await Promise.all(Array.from({ length: Math.min(64, keysPerRoute - i) }, () =>
         call(a, server.port, 'POST', '/lightvibes/session', { peer_id: 'sae-b', policy: { min_keybits: 256, ttl_s: 3600 } })));
       for (const r of batch) if (r.status === 201) refs.push(r.json.key_ref);
     }
